@@ -1,0 +1,90 @@
+import { randomUUID } from 'node:crypto';
+import type { Config } from './infra/config.js';
+import { openDatabase, type Database, type OpenDatabaseOptions } from './infra/db.js';
+import { MemoryEventBus } from './infra/events-memory.js';
+import { loadKeys, verifyKeyFingerprints, type ServerKeys } from './infra/keys.js';
+import type { Logger } from './infra/logger.js';
+import { AttachmentResolver } from './core/attachments.js';
+import { AuthorizationFlow } from './core/authorization-flow.js';
+import { AuthorizationStore } from './core/authorizations.js';
+import { ContentService } from './core/contents.js';
+import { CredentialService } from './core/credentials.js';
+import { DataSourceService } from './core/data-sources.js';
+import type { EventBus } from './core/events.js';
+import { TokenFreshness } from './core/freshness.js';
+import { IdentityService } from './core/identity.js';
+import { OAuthClients } from './core/oauth-client.js';
+import { Refresher } from './core/refresh.js';
+import { SessionTokenService } from './core/session-tokens.js';
+import { ViewerAuthorizations } from './core/viewer-authorizations.js';
+
+/**
+ * The composition root: builds every service once from the parsed configuration and hands them to
+ * the edge (HTTP, GraphQL, CLI). Nothing below this file reads the environment.
+ */
+export interface Services {
+  config: Config;
+  logger: Logger;
+  db: Database;
+  keys: ServerKeys;
+  events: EventBus;
+  instanceId: string;
+  identity: IdentityService;
+  dataSources: DataSourceService;
+  contents: ContentService;
+  sessions: SessionTokenService;
+  flow: AuthorizationFlow;
+  credentials: CredentialService;
+  authorizations: ViewerAuthorizations;
+  attachments: AttachmentResolver;
+  close(): Promise<void>;
+}
+
+export async function createServices(config: Config, logger: Logger, dbOptions: OpenDatabaseOptions = {}): Promise<Services> {
+  const keys = loadKeys(config);
+  const db = await openDatabase(config, dbOptions);
+  try {
+    await verifyKeyFingerprints(db.prisma, keys.keyring);
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+  const { prisma } = db;
+  const instanceId = config.instanceId ?? randomUUID();
+  const events = new MemoryEventBus();
+  const identity = new IdentityService(prisma);
+  const dataSources = new DataSourceService(prisma, keys.keyring, { allowHttpLoopback: config.allowHttpLoopbackProviders });
+  const contents = new ContentService(prisma, identity, dataSources);
+  const sessions = new SessionTokenService(prisma, keys.signingKey, config.publicUrl, config.sessionTokenTtlSeconds);
+  const clients = new OAuthClients(
+    { allowHttpLoopback: config.allowHttpLoopbackProviders, timeoutMs: config.providerTimeoutMs },
+    (ds) => dataSources.clientSecretOf(ds),
+  );
+  const attachments = new AttachmentResolver(prisma);
+  const store = new AuthorizationStore(prisma, keys.keyring);
+  const freshness = new TokenFreshness(config.tokenRefreshMarginSeconds);
+  const flow = new AuthorizationFlow(prisma, keys.keyring, attachments, clients, store, events, config.publicUrl, logger);
+  const refresher = new Refresher(prisma, store, clients, events, instanceId, logger, freshness);
+  const credentials = new CredentialService(prisma, sessions, attachments, store, refresher, flow, freshness);
+  const authorizations = new ViewerAuthorizations(prisma, store, clients, events, flow, logger);
+  return {
+    config,
+    logger,
+    db,
+    keys,
+    events,
+    instanceId,
+    identity,
+    dataSources,
+    contents,
+    sessions,
+    flow,
+    credentials,
+    authorizations,
+    attachments,
+    close: async () => {
+      await events.close();
+      await db.close();
+    },
+  };
+}

@@ -1,0 +1,33 @@
+import type { DataSource, PrismaClient } from '../generated/prisma/client.js';
+import { AppError } from './errors.js';
+import type { ViewerSession } from './session-tokens.js';
+
+/**
+ * Which data source a viewer session may use: it must be attached to the session's content, in the
+ * session's account, checked at request time (a detach takes effect on the next request).
+ */
+export class AttachmentResolver {
+  constructor(private readonly prisma: PrismaClient) {}
+
+  async resolve(session: ViewerSession, dataSourceId?: string | null): Promise<DataSource> {
+    const attached = await this.prisma.contentDataSource.findMany({
+      where: { contentId: session.contentId, content: { accountId: session.accountId } },
+      include: { dataSource: true },
+    });
+    if (dataSourceId) {
+      const match = attached.find((a) => a.dataSourceId === dataSourceId);
+      if (!match) throw new AppError('DATA_SOURCE_NOT_ATTACHED', 'This data source is not attached to this content');
+      return match.dataSource;
+    }
+    if (attached.length === 0) {
+      throw new AppError('DATA_SOURCE_NOT_ATTACHED', 'No OAuth integrations have been associated with this content item.');
+    }
+    if (attached.length > 1) {
+      throw new AppError(
+        'AMBIGUOUS_DATA_SOURCE',
+        'Several data sources are attached to this content: name one (audience / dataSourceId)',
+      );
+    }
+    return attached[0]!.dataSource;
+  }
+}

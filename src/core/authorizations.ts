@@ -1,0 +1,127 @@
+import { createHash } from 'node:crypto';
+import type { PrismaClient, ViewerAuthorization } from '../generated/prisma/client.js';
+import type { Keyring, SealContext } from '../infra/crypto.js';
+import type { AuthorizationStatusValue } from './events.js';
+
+/**
+ * Token custody: the only code that reads or writes a viewer's sealed tokens. Every token write is a
+ * compare-and-set on `version`, so a newer token is never overwritten by an older one (checklist
+ * E3); bookkeeping never rewrites whole rows.
+ */
+export interface TokenSet {
+  accessToken: string;
+  refreshToken?: string;
+  expiresInSeconds: number;
+  refreshTokenExpiresInSeconds?: number;
+  scope?: string;
+}
+
+export interface OpenedAuthorization {
+  row: ViewerAuthorization;
+  accessToken: string | undefined;
+}
+
+const tokenContext = (rowId: string, column: 'refresh_token' | 'access_token'): SealContext => ({
+  table: 'viewer_authorizations',
+  column,
+  rowId,
+});
+
+/**
+ * One row per (data source, viewer) with an id derived from both, so that concurrent first
+ * authorizations agree on the row id that the ciphertexts are bound to.
+ */
+export function authorizationId(dataSourceId: string, userId: string): string {
+  const h = createHash('sha256').update(`viewer-authorization\0${dataSourceId}\0${userId}`).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+export class AuthorizationStore {
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly keyring: Keyring,
+  ) {}
+
+  find(dataSourceId: string, userId: string): Promise<ViewerAuthorization | null> {
+    return this.prisma.viewerAuthorization.findUnique({ where: { id: authorizationId(dataSourceId, userId) } });
+  }
+
+  openAccessToken(row: ViewerAuthorization): string | undefined {
+    return row.accessTokenSealed ? this.keyring.open(row.accessTokenSealed, tokenContext(row.id, 'access_token')) : undefined;
+  }
+
+  openRefreshToken(row: ViewerAuthorization): string | undefined {
+    return row.refreshTokenSealed ? this.keyring.open(row.refreshTokenSealed, tokenContext(row.id, 'refresh_token')) : undefined;
+  }
+
+  /** A completed authorization-code flow: replaces whatever the viewer had (a new grant). */
+  async saveGrant(ids: { accountId: string; dataSourceId: string; userId: string }, tokens: TokenSet): Promise<ViewerAuthorization> {
+    const id = authorizationId(ids.dataSourceId, ids.userId);
+    const data = this.tokenColumns(id, tokens, undefined);
+    return this.prisma.viewerAuthorization.upsert({
+      where: { id },
+      create: { id, ...ids, status: 'AUTHORIZED', ...data, version: 1 },
+      update: { status: 'AUTHORIZED', ...data, version: { increment: 1 }, leaseUntil: null, leaseOwner: null },
+    });
+  }
+
+  /**
+   * Stores a refresh result if the row is still at `expectedVersion`. Without a new refresh token the
+   * old one is kept (providers that do not rotate). Returns null when another writer got there first.
+   */
+  async saveRefresh(row: ViewerAuthorization, tokens: TokenSet): Promise<ViewerAuthorization | null> {
+    const data = this.tokenColumns(row.id, tokens, row.refreshTokenSealed);
+    const updated = await this.prisma.viewerAuthorization.updateMany({
+      where: { id: row.id, version: row.version },
+      data: { ...data, version: { increment: 1 }, leaseUntil: null, leaseOwner: null },
+    });
+    return updated.count === 1 ? this.prisma.viewerAuthorization.findUnique({ where: { id: row.id } }) : null;
+  }
+
+  /** Terminal states drop the tokens; compare-and-set so a fresh grant is never undone by a stale failure. */
+  async setStatus(row: ViewerAuthorization, status: AuthorizationStatusValue, reason?: string): Promise<boolean> {
+    const updated = await this.prisma.viewerAuthorization.updateMany({
+      where: { id: row.id, version: row.version },
+      data: {
+        status,
+        refreshTokenSealed: null,
+        accessTokenSealed: null,
+        accessTokenExpiresAt: null,
+        version: { increment: 1 },
+        leaseUntil: null,
+        leaseOwner: null,
+        lastError: reason ?? null,
+      },
+    });
+    return updated.count === 1;
+  }
+
+  /** Marks a viewer who declined at the provider, keeping any earlier grant they still hold. */
+  async recordDeclined(ids: { accountId: string; dataSourceId: string; userId: string }): Promise<void> {
+    const id = authorizationId(ids.dataSourceId, ids.userId);
+    await this.prisma.viewerAuthorization.upsert({
+      where: { id },
+      create: { id, ...ids, status: 'DECLINED', version: 1 },
+      update: {},
+    });
+  }
+
+  private tokenColumns(id: string, tokens: TokenSet, previousRefreshSealed: string | null | undefined) {
+    const now = Date.now();
+    return {
+      accessTokenSealed: this.keyring.seal(tokens.accessToken, tokenContext(id, 'access_token')),
+      refreshTokenSealed: tokens.refreshToken
+        ? this.keyring.seal(tokens.refreshToken, tokenContext(id, 'refresh_token'))
+        : (previousRefreshSealed ?? null),
+      accessTokenIssuedAt: new Date(now),
+      accessTokenExpiresAt: new Date(now + tokens.expiresInSeconds * 1000),
+      ...(tokens.refreshTokenExpiresInSeconds
+        ? { refreshTokenExpiresAt: new Date(now + tokens.refreshTokenExpiresInSeconds * 1000) }
+        : {}),
+      scope: tokens.scope ?? null,
+      failureCount: 0,
+      retryAfter: null,
+      lastError: null,
+    };
+  }
+}

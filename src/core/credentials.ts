@@ -1,0 +1,74 @@
+import type { PrismaClient } from '../generated/prisma/client.js';
+import type { AttachmentResolver } from './attachments.js';
+import type { AuthorizationFlow } from './authorization-flow.js';
+import type { AuthorizationStore } from './authorizations.js';
+import type { TokenFreshness } from './freshness.js';
+import { AppError, forbidden } from './errors.js';
+import type { Principal } from './principal.js';
+import type { Refresher } from './refresh.js';
+import type { SessionTokenService, ViewerSession } from './session-tokens.js';
+
+/**
+ * The credential exchange: a content's key plus a viewer's session token in, that viewer's current
+ * access token for one attached data source out. Credentials are looked up only by (account,
+ * data source, viewer of the validated session): never by request arguments or a shared client
+ * (Grafana CVE-2022-21673, simple-oauth2#88).
+ */
+export interface Credentials {
+  accessToken: string;
+  tokenType: 'Bearer';
+  /** Seconds the content may use the token: the provider's remaining lifetime minus our refresh margin. */
+  expiresIn: number;
+  issuedTokenType: 'urn:ietf:params:oauth:token-type:access_token';
+  dataSourceId: string;
+}
+
+export class CredentialService {
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly sessions: SessionTokenService,
+    private readonly attachments: AttachmentResolver,
+    private readonly store: AuthorizationStore,
+    private readonly refresher: Refresher,
+    private readonly flow: AuthorizationFlow,
+    private readonly freshness: TokenFreshness,
+  ) {}
+
+  /** Validates the session token and that the caller may act for its content. */
+  async viewerSession(principal: Principal, sessionToken: string): Promise<ViewerSession> {
+    const session = await this.sessions.verify(sessionToken);
+    if (session.accountId !== principal.accountId) throw forbidden('This session token belongs to another account');
+    if (principal.kind === 'content') {
+      if (principal.contentId !== session.contentId) throw forbidden('This session token was issued for other content');
+      return session;
+    }
+    const content = await this.prisma.content.findUnique({ where: { id: session.contentId }, select: { ownerId: true } });
+    if (!content || content.ownerId !== principal.userId) {
+      throw forbidden("Only the content's own key or its owner's key can exchange its session tokens");
+    }
+    return session;
+  }
+
+  async exchange(principal: Principal, sessionToken: string, dataSourceId?: string | null): Promise<Credentials> {
+    const session = await this.viewerSession(principal, sessionToken);
+    const dataSource = await this.attachments.resolve(session, dataSourceId);
+    let row = await this.store.find(dataSource.id, session.userId);
+    if (row?.status === 'AUTHORIZED' && !this.freshness.isFresh(row)) row = await this.refresher.refresh(row, dataSource);
+    if (!row || row.status !== 'AUTHORIZED') {
+      const authorizationUrl = await this.flow.createTransaction(session, dataSource);
+      if (row?.status === 'REAUTHORIZATION_REQUIRED') {
+        throw new AppError('REAUTHORIZATION_REQUIRED', 'The viewer must authorize this data source again', { authorizationUrl });
+      }
+      throw new AppError('NOT_AUTHORIZED', 'The viewer has not authorized this data source yet', { authorizationUrl });
+    }
+    const accessToken = this.store.openAccessToken(row);
+    if (!accessToken) throw new AppError('REAUTHORIZATION_REQUIRED', 'The viewer must authorize this data source again');
+    return {
+      accessToken,
+      tokenType: 'Bearer',
+      expiresIn: this.freshness.expiresIn(row),
+      issuedTokenType: 'urn:ietf:params:oauth:token-type:access_token',
+      dataSourceId: dataSource.id,
+    };
+  }
+}

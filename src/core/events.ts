@@ -1,0 +1,38 @@
+/**
+ * Authorization status events. Events carry ids and a status only, never a token: a subscriber
+ * re-reads what it needs. The bus is an interface so that the in-process implementation
+ * (infra/events-memory.ts) can be swapped for PostgreSQL LISTEN/NOTIFY in one file.
+ */
+export type AuthorizationStatusValue =
+  | 'NOT_AUTHORIZED'
+  | 'AUTHORIZED'
+  | 'REAUTHORIZATION_REQUIRED'
+  | 'REVOKED'
+  | 'DECLINED';
+
+export interface AuthorizationStatusEvent {
+  accountId: string;
+  dataSourceId: string;
+  userId: string;
+  status: AuthorizationStatusValue;
+  at: Date;
+}
+
+export interface EventFilter {
+  accountId: string;
+  dataSourceId: string;
+  /** Only this viewer's events; absent = every viewer of the data source (admin dashboards). */
+  userId?: string;
+}
+
+export interface EventBus {
+  publish(event: AuthorizationStatusEvent): Promise<void>;
+  /** Events matching the filter until the iterator is returned (the subscriber disconnects). */
+  subscribe(filter: EventFilter): AsyncIterableIterator<AuthorizationStatusEvent>;
+  close(): Promise<void>;
+}
+
+export const matches = (filter: EventFilter, event: AuthorizationStatusEvent): boolean =>
+  event.accountId === filter.accountId &&
+  event.dataSourceId === filter.dataSourceId &&
+  (filter.userId === undefined || event.userId === filter.userId);

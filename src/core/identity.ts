@@ -1,0 +1,116 @@
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import type { PrismaClient } from '../generated/prisma/client.js';
+import type { Role } from '../generated/prisma/enums.js';
+import { randomToken, sha256Base64Url } from '../infra/crypto.js';
+import { AppError, forbidden, fromZodIssues, notFound } from './errors.js';
+import { isAdmin, type Principal } from './principal.js';
+import { isUniqueViolation } from './prisma-errors.js';
+
+/**
+ * Accounts, users and API keys. A key is `oik_` + 32 random bytes; only its SHA-256 is stored (the
+ * entropy makes a slow hash pointless) and the plaintext is returned exactly once.
+ */
+const API_KEY_PREFIX = 'oik_';
+
+export const createUserInput = z.object({
+  email: z.email().max(320).transform((e) => e.toLowerCase()),
+  name: z.string().trim().min(1).max(200),
+  role: z.enum(['ADMIN', 'PUBLISHER', 'VIEWER', 'PLATFORM']),
+});
+const accountName = z.string().trim().min(1).max(100);
+const keyName = z.string().trim().min(1).max(100);
+
+export interface CreatedKey {
+  key: string;
+  apiKey: { id: string; name: string; createdAt: Date };
+}
+
+export class IdentityService {
+  constructor(private readonly prisma: PrismaClient) {}
+
+  /** Creates an account and its first admin; fails with CONFLICT when the account exists. */
+  async bootstrap(input: { account: string; email: string; name?: string }) {
+    const name = accountName.safeParse(input.account);
+    if (!name.success) throw fromZodIssues(name.error.issues, 'account');
+    const admin = createUserInput.safeParse({ email: input.email, name: input.name ?? input.email, role: 'ADMIN' });
+    if (!admin.success) throw fromZodIssues(admin.error.issues);
+    const accountId = randomUUID();
+    const userId = randomUUID();
+    const key = newKey();
+    try {
+      await this.prisma.$transaction([
+        this.prisma.account.create({ data: { id: accountId, name: name.data } }),
+        this.prisma.user.create({ data: { id: userId, accountId, ...admin.data } }),
+        this.prisma.apiKey.create({
+          data: { id: randomUUID(), accountId, userId, name: 'bootstrap', keyHash: sha256Base64Url(key) },
+        }),
+      ]);
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new AppError('CONFLICT', `Account "${name.data}" already exists`);
+      throw error;
+    }
+    return { accountId, userId, apiKey: key };
+  }
+
+  async createUser(principal: Principal, input: unknown) {
+    if (!isAdmin(principal)) throw forbidden('Only admins can create users');
+    const parsed = createUserInput.safeParse(input);
+    if (!parsed.success) throw fromZodIssues(parsed.error.issues, 'input');
+    try {
+      return await this.prisma.user.create({
+        data: { id: randomUUID(), accountId: principal.accountId, ...parsed.data },
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) {
+        throw new AppError('CONFLICT', `A user with email ${parsed.data.email} already exists`, { field: 'input.email' });
+      }
+      throw error;
+    }
+  }
+
+  /** Admins create keys for any user of their account; everyone else only for themselves. */
+  async createApiKey(principal: Principal, userId: string, name?: string | null): Promise<CreatedKey> {
+    if (principal.kind !== 'user') throw forbidden();
+    if (!isAdmin(principal) && principal.userId !== userId) throw forbidden('You can only create keys for yourself');
+    const parsedName = keyName.safeParse(name ?? 'api key');
+    if (!parsedName.success) throw fromZodIssues(parsedName.error.issues, 'name');
+    const user = await this.prisma.user.findFirst({ where: { id: userId, accountId: principal.accountId } });
+    if (!user) throw notFound('User');
+    return this.issueKey({ accountId: principal.accountId, userId, name: parsedName.data });
+  }
+
+  async issueKey(owner: { accountId: string; userId?: string; contentId?: string; name: string }): Promise<CreatedKey> {
+    const key = newKey();
+    const apiKey = await this.prisma.apiKey.create({
+      data: { id: randomUUID(), keyHash: sha256Base64Url(key), ...owner },
+      select: { id: true, name: true, createdAt: true },
+    });
+    return { key, apiKey };
+  }
+
+  /** Resolves an `Authorization: Key <key>` value to a principal, or null for any unknown/revoked key. */
+  async authenticate(key: string): Promise<Principal | null> {
+    if (!key.startsWith(API_KEY_PREFIX) || key.length > 200) return null;
+    const row = await this.prisma.apiKey.findUnique({
+      where: { keyHash: sha256Base64Url(key) },
+      include: { user: { select: { role: true } }, content: { select: { ownerId: true } } },
+    });
+    if (!row || row.revokedAt) return null;
+    if (row.userId && row.user) {
+      return { kind: 'user', accountId: row.accountId, userId: row.userId, role: row.user.role as Role, apiKeyId: row.id };
+    }
+    if (row.contentId && row.content) {
+      return { kind: 'content', accountId: row.accountId, contentId: row.contentId, ownerId: row.content.ownerId, apiKeyId: row.id };
+    }
+    return null;
+  }
+
+  async user(principal: Principal, userId: string) {
+    const user = await this.prisma.user.findFirst({ where: { id: userId, accountId: principal.accountId } });
+    if (!user) throw notFound('User');
+    return user;
+  }
+}
+
+const newKey = () => `${API_KEY_PREFIX}${randomToken(32)}`;

@@ -1,0 +1,93 @@
+import { randomUUID } from 'node:crypto';
+import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
+import type { PrismaClient } from '../generated/prisma/client.js';
+import { AppError, forbidden, notFound } from './errors.js';
+import { hasRole, type Principal } from './principal.js';
+
+/**
+ * Viewer session tokens: what the hosting platform puts into each viewer request to content
+ * (header Posit-Connect-User-Session-Token). A compact JWS (HS256, pinned) with an explicit `typ`,
+ * `iss` = this server, `aud` = the content it was minted for, `sub` = the viewer, `acc` = the
+ * account, a short `exp` and a `jti`. A provider token, an ID token or any other JWT cannot pass:
+ * the typ, issuer, audience prefix and key all differ (RFC 8725 §3.11-3.12, checklist C1/G4).
+ */
+export const SESSION_TOKEN_TYPE = 'oi-session+jwt';
+const AUDIENCE_PREFIX = 'urn:oauth-integrations:content:';
+
+export interface ViewerSession {
+  accountId: string;
+  contentId: string;
+  userId: string;
+  expiresAt: number;
+}
+
+export class SessionTokenService {
+  /** Verified tokens, kept until they expire: verification is on the credential hot path. */
+  private readonly verified = new Map<string, ViewerSession>();
+
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly signingKey: Uint8Array,
+    private readonly issuer: string,
+    private readonly ttlSeconds: number,
+  ) {}
+
+  /** For a trusted caller (PLATFORM key or admin): the viewer and content must be in its account. */
+  async create(principal: Principal, contentId: string, userId: string): Promise<string> {
+    if (!hasRole(principal, 'ADMIN', 'PLATFORM')) throw forbidden('Only platform keys and admins mint session tokens');
+    const [content, user] = await Promise.all([
+      this.prisma.content.findFirst({ where: { id: contentId, accountId: principal.accountId }, select: { id: true } }),
+      this.prisma.user.findFirst({ where: { id: userId, accountId: principal.accountId }, select: { id: true } }),
+    ]).catch(() => [null, null] as const);
+    if (!content) throw notFound('Content');
+    if (!user) throw notFound('User');
+    return this.sign({ accountId: principal.accountId, contentId, userId });
+  }
+
+  sign(session: Omit<ViewerSession, 'expiresAt'>): Promise<string> {
+    return new SignJWT({ acc: session.accountId })
+      .setProtectedHeader({ alg: 'HS256', typ: SESSION_TOKEN_TYPE })
+      .setIssuer(this.issuer)
+      .setAudience(`${AUDIENCE_PREFIX}${session.contentId}`)
+      .setSubject(session.userId)
+      .setJti(randomUUID())
+      .setIssuedAt()
+      .setExpirationTime(`${this.ttlSeconds}s`)
+      .sign(this.signingKey);
+  }
+
+  /** Throws INVALID_SESSION_TOKEN with no detail for any fault (bad signature, alg, typ, expiry...). */
+  async verify(token: string): Promise<ViewerSession> {
+    const cached = this.verified.get(token);
+    if (cached) {
+      if (cached.expiresAt * 1000 > Date.now()) return cached;
+      this.verified.delete(token);
+    }
+    if (token.length > 4096) throw invalidSession();
+    try {
+      const { payload } = await jwtVerify(token, this.signingKey, {
+        algorithms: ['HS256'],
+        typ: SESSION_TOKEN_TYPE,
+        issuer: this.issuer,
+        requiredClaims: ['sub', 'aud', 'exp', 'jti'],
+        clockTolerance: 60,
+      });
+      const audience = typeof payload.aud === 'string' ? payload.aud : '';
+      if (!audience.startsWith(AUDIENCE_PREFIX) || typeof payload.acc !== 'string') throw invalidSession();
+      const session: ViewerSession = {
+        accountId: payload.acc,
+        contentId: audience.slice(AUDIENCE_PREFIX.length),
+        userId: payload.sub!,
+        expiresAt: payload.exp! + 60,
+      };
+      if (this.verified.size > 100_000) this.verified.clear();
+      this.verified.set(token, session);
+      return session;
+    } catch (error) {
+      if (error instanceof AppError || error instanceof joseErrors.JOSEError) throw invalidSession();
+      throw error;
+    }
+  }
+}
+
+const invalidSession = () => new AppError('INVALID_SESSION_TOKEN', 'The session token is invalid or expired');

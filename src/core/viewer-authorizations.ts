@@ -1,0 +1,128 @@
+import * as client from 'openid-client';
+import { z } from 'zod';
+import type { PrismaClient, ViewerAuthorization } from '../generated/prisma/client.js';
+import type { Logger } from '../infra/logger.js';
+import type { AuthorizationFlow } from './authorization-flow.js';
+import type { AuthorizationStore } from './authorizations.js';
+import { forbidden, notFound } from './errors.js';
+import type { AuthorizationStatusValue, EventBus } from './events.js';
+import type { OAuthClients } from './oauth-client.js';
+import { isAdmin, type Principal } from './principal.js';
+
+/**
+ * Viewer authorizations ("OAuth sessions" in Connect's words): current status for a viewer, logout
+ * and admin revocation (with revocation at the provider where its metadata offers an endpoint),
+ * and listing for admins.
+ */
+export interface StatusSnapshot {
+  dataSourceId: string;
+  userId: string;
+  status: AuthorizationStatusValue;
+  authorizationUrl: string | null;
+  at: Date;
+}
+
+export class ViewerAuthorizations {
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly store: AuthorizationStore,
+    private readonly clients: OAuthClients,
+    private readonly events: EventBus,
+    private readonly flow: AuthorizationFlow,
+    private readonly logger: Logger,
+  ) {}
+
+  /** The viewer's status for one data source, with a fresh authorization URL unless authorized. */
+  async snapshot(session: { accountId: string; contentId: string; userId: string; expiresAt: number }, dataSourceId: string): Promise<StatusSnapshot> {
+    const row = await this.store.find(dataSourceId, session.userId);
+    const status = (row?.status ?? 'NOT_AUTHORIZED') as AuthorizationStatusValue;
+    const dataSource = await this.prisma.dataSource.findUnique({ where: { id: dataSourceId } });
+    const authorizationUrl = status === 'AUTHORIZED' || !dataSource ? null : await this.flow.createTransaction(session, dataSource);
+    return { dataSourceId, userId: session.userId, status, authorizationUrl, at: row?.updatedAt ?? new Date() };
+  }
+
+  /** Logout (own) or revocation (admins, any viewer of their account). */
+  async revoke(principal: Principal, dataSourceId: string, userId?: string | null): Promise<boolean> {
+    if (principal.kind !== 'user') throw forbidden();
+    const target = userId ?? principal.userId;
+    if (target !== principal.userId && !isAdmin(principal)) throw forbidden("Only admins can revoke another viewer's authorization");
+    const dataSource = z.uuid().safeParse(dataSourceId).success
+      ? await this.prisma.dataSource.findFirst({ where: { id: dataSourceId, accountId: principal.accountId } })
+      : null;
+    if (!dataSource) throw notFound('Data source');
+    const row = await this.store.find(dataSource.id, target);
+    if (!row) return false;
+    await this.revokeRow(row);
+    return true;
+  }
+
+  async revokeRow(row: ViewerAuthorization): Promise<void> {
+    const refreshToken = this.safeOpen(row);
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const current = attempt === 0 ? row : await this.store.find(row.dataSourceId, row.userId);
+      if (!current || (await this.store.setStatus(current, 'REVOKED', 'revoked'))) break;
+    }
+    await this.events.publish({ accountId: row.accountId, dataSourceId: row.dataSourceId, userId: row.userId, status: 'REVOKED', at: new Date() });
+    if (refreshToken) await this.revokeAtProvider(row.dataSourceId, refreshToken);
+  }
+
+  /** Best effort (RFC 7009): the local revocation already happened whatever the provider says. */
+  private async revokeAtProvider(dataSourceId: string, refreshToken: string): Promise<void> {
+    try {
+      const dataSource = await this.prisma.dataSource.findUnique({ where: { id: dataSourceId } });
+      if (!dataSource) return;
+      const config = await this.clients.configuration(dataSource);
+      if (!config.serverMetadata().revocation_endpoint) return;
+      await client.tokenRevocation(config, refreshToken, { token_type_hint: 'refresh_token' });
+    } catch (error) {
+      this.logger.warn({ dataSourceId, error: (error as Error).name }, 'revocation at the provider failed');
+    }
+  }
+
+  private safeOpen(row: ViewerAuthorization): string | undefined {
+    try {
+      return this.store.openRefreshToken(row);
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Admin listing (`all`) or the caller's own authorizations. */
+  list(principal: Principal, options: { all?: boolean; dataSourceId?: string } = {}) {
+    if (principal.kind !== 'user') throw forbidden();
+    if (options.all && !isAdmin(principal)) throw forbidden('Only admins can list every viewer');
+    return this.prisma.viewerAuthorization.findMany({
+      where: {
+        accountId: principal.accountId,
+        ...(options.all ? {} : { userId: principal.userId }),
+        ...(options.dataSourceId ? { dataSourceId: options.dataSourceId } : {}),
+      },
+      orderBy: { createdAt: 'asc' },
+    });
+  }
+
+  async get(principal: Principal, id: string): Promise<ViewerAuthorization> {
+    const row = z.uuid().safeParse(id).success
+      ? await this.prisma.viewerAuthorization.findFirst({ where: { id, accountId: principal.accountId } })
+      : null;
+    const visible = row && principal.kind === 'user' && (isAdmin(principal) || row.userId === principal.userId);
+    if (!visible) throw notFound('OAuth session');
+    return row;
+  }
+
+  async remove(principal: Principal, id: string): Promise<void> {
+    const row = await this.get(principal, id);
+    await this.revokeRow(row);
+    await this.prisma.viewerAuthorization.deleteMany({ where: { id: row.id } });
+  }
+
+  /** Purges every viewer's authorization for a data source (admins). */
+  async purge(principal: Principal, dataSourceId: string): Promise<number> {
+    if (!isAdmin(principal)) throw forbidden();
+    const rows = await this.prisma.viewerAuthorization.findMany({ where: { accountId: principal.accountId, dataSourceId } });
+    for (const row of rows) await this.revokeRow(row);
+    return rows.length;
+  }
+
+}
+

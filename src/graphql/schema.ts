@@ -1,0 +1,8 @@
+import { builder } from './builder.js';
+import './user.js';
+import './data-source.js';
+import './content.js';
+import './authorization.js';
+
+/** Imports every type file (each registers a type and its root fields) and builds the schema. */
+export const schema = builder.toSchema({ sortSchema: true });

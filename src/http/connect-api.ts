@@ -1,0 +1,222 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Services } from '../app.js';
+import type { DataSource, ViewerAuthorization } from '../generated/prisma/client.js';
+import { AppError, badInput } from '../core/errors.js';
+import type { Principal } from '../core/principal.js';
+import { providerByTemplate, providerFor } from '../providers/index.js';
+import { sendConnectError } from './connect-errors.js';
+import { BodyTooLargeError, apiKeyFrom, readBody, sendJson } from './io.js';
+
+/**
+ * The Connect-compatible REST surface posit-sdk and connectapi call (shared/docs/wire-compat.md):
+ * the RFC 8693 credential exchange, integration CRUD, content associations and OAuth sessions.
+ * Routes translate wire shapes to domain calls and back; all rules live in core/.
+ */
+const TOKEN_EXCHANGE = 'urn:ietf:params:oauth:grant-type:token-exchange';
+const USER_SESSION_TOKEN = 'urn:posit:connect:user-session-token';
+const ACCESS_TOKEN = 'urn:ietf:params:oauth:token-type:access_token';
+
+type Route = { method: string; pattern: RegExp; handle: (ctx: RouteContext, ...params: string[]) => Promise<void> };
+interface RouteContext {
+  req: IncomingMessage;
+  res: ServerResponse;
+  url: URL;
+  principal: Principal;
+  services: Services;
+}
+
+export function createConnectApi(services: Services) {
+  const routes: Route[] = [
+    { method: 'POST', pattern: /^\/__api__\/v1\/oauth\/integrations\/credentials$/, handle: exchangeCredentials },
+    { method: 'GET', pattern: /^\/__api__\/v1\/oauth\/integrations$/, handle: listIntegrations },
+    { method: 'POST', pattern: /^\/__api__\/v1\/oauth\/integrations$/, handle: createIntegration },
+    { method: 'GET', pattern: /^\/__api__\/v1\/oauth\/integrations\/([^/]+)$/, handle: getIntegration },
+    { method: 'PATCH', pattern: /^\/__api__\/v1\/oauth\/integrations\/([^/]+)$/, handle: updateIntegration },
+    { method: 'DELETE', pattern: /^\/__api__\/v1\/oauth\/integrations\/([^/]+)$/, handle: deleteIntegration },
+    { method: 'GET', pattern: /^\/__api__\/v1\/content\/([^/]+)\/oauth\/integrations\/associations$/, handle: listAssociations },
+    { method: 'PUT', pattern: /^\/__api__\/v1\/content\/([^/]+)\/oauth\/integrations\/associations$/, handle: putAssociations },
+    { method: 'GET', pattern: /^\/__api__\/v1\/content\/([^/]+)$/, handle: getContent },
+    { method: 'GET', pattern: /^\/__api__\/v1\/oauth\/sessions$/, handle: listSessions },
+    { method: 'GET', pattern: /^\/__api__\/v1\/oauth\/sessions\/([^/]+)$/, handle: getSession },
+    { method: 'DELETE', pattern: /^\/__api__\/v1\/oauth\/sessions\/([^/]+)$/, handle: deleteSession },
+  ];
+
+  return async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> => {
+    const matching = routes.filter((r) => r.pattern.test(url.pathname));
+    if (matching.length === 0) return false;
+    const route = matching.find((r) => r.method === req.method);
+    try {
+      if (!route) throw new AppError('BAD_USER_INPUT', `Method ${req.method} is not allowed here`);
+      const key = apiKeyFrom(req);
+      const principal = key ? await services.identity.authenticate(key) : null;
+      if (!principal) throw new AppError('UNAUTHENTICATED', 'Authentication required: send `Authorization: Key <api key>`');
+      const params = route.pattern.exec(url.pathname)!.slice(1).map(decodeURIComponent);
+      await route.handle({ req, res, url, principal, services }, ...params);
+    } catch (error) {
+      if (error instanceof BodyTooLargeError) sendJson(res, 413, { code: 5, error: 'Request body too large', payload: null });
+      else if (error instanceof AppError) sendConnectError(res, error);
+      else throw error;
+    }
+    return true;
+  };
+}
+
+async function exchangeCredentials({ req, res, principal, services }: RouteContext) {
+  const contentType = req.headers['content-type'] ?? '';
+  const raw = await readBody(req);
+  const form = contentType.includes('application/json')
+    ? new URLSearchParams(Object.entries(parseJson(raw) as Record<string, string>))
+    : new URLSearchParams(raw);
+  if (form.get('grant_type') !== TOKEN_EXCHANGE) throw badInput('grant_type', `must be ${TOKEN_EXCHANGE}`);
+  if (form.get('subject_token_type') !== USER_SESSION_TOKEN) {
+    throw badInput('subject_token_type', `must be ${USER_SESSION_TOKEN} (service-account tokens are not supported)`);
+  }
+  const requested = form.get('requested_token_type');
+  if (requested && requested !== ACCESS_TOKEN) throw badInput('requested_token_type', `only ${ACCESS_TOKEN} is supported`);
+  const subjectToken = form.get('subject_token');
+  if (!subjectToken) throw badInput('subject_token', 'is required');
+  const credentials = await services.credentials.exchange(principal, subjectToken, form.get('audience') || null);
+  sendJson(res, 200, {
+    access_token: credentials.accessToken,
+    issued_token_type: credentials.issuedTokenType,
+    token_type: credentials.tokenType,
+    expires_in: credentials.expiresIn,
+  });
+}
+
+function integrationJson(ds: DataSource) {
+  const provider = providerFor(ds.provider);
+  return {
+    id: ds.id,
+    guid: ds.id,
+    created_time: ds.createdAt.toISOString(),
+    updated_time: ds.updatedAt.toISOString(),
+    name: ds.name,
+    description: ds.description,
+    template: provider.template,
+    auth_type: 'Viewer',
+    config: {
+      client_id: ds.clientId,
+      scopes: ds.scopes.join(' '),
+      [provider.id === 'SNOWFLAKE' ? 'account_url' : 'workspace_host']: ds.hostUrl,
+    },
+  };
+}
+
+/** Connect's integration body -> our data-source input (config keys per template). */
+function integrationInput(body: Record<string, unknown>, forUpdate: boolean) {
+  const config = (body.config ?? {}) as Record<string, unknown>;
+  const host = config.workspace_host ?? config.account_url ?? config.host;
+  const scopes = typeof config.scopes === 'string' ? config.scopes.split(/\s+/).filter(Boolean) : undefined;
+  const input: Record<string, unknown> = {
+    name: body.name,
+    description: body.description,
+    clientId: config.client_id,
+    clientSecret: config.client_secret,
+    hostUrl: host,
+    scopes,
+  };
+  if (!forUpdate) {
+    const provider = typeof body.template === 'string' ? providerByTemplate(body.template) : undefined;
+    if (!provider) throw badInput('template', 'must be "databricks" or "snowflake"');
+    input.provider = provider.id;
+  }
+  return Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined));
+}
+
+async function listIntegrations({ res, principal, services }: RouteContext) {
+  sendJson(res, 200, (await services.dataSources.list(principal)).map(integrationJson));
+}
+async function createIntegration({ req, res, principal, services }: RouteContext) {
+  const created = await services.dataSources.add(principal, integrationInput(await jsonBody(req), false));
+  sendJson(res, 201, integrationJson(created));
+}
+async function getIntegration({ res, principal, services }: RouteContext, id: string) {
+  sendJson(res, 200, integrationJson(await services.dataSources.get(principal, id)));
+}
+async function updateIntegration({ req, res, principal, services }: RouteContext, id: string) {
+  sendJson(res, 200, integrationJson(await services.dataSources.update(principal, id, integrationInput(await jsonBody(req), true))));
+}
+async function deleteIntegration({ res, principal, services }: RouteContext, id: string) {
+  await services.dataSources.remove(principal, id);
+  res.writeHead(204).end();
+}
+
+async function listAssociations({ res, principal, services }: RouteContext, contentId: string) {
+  const content = await services.contents.get(principal, contentId);
+  const attached = await services.contents.attachments(content.id);
+  sendJson(
+    res,
+    200,
+    attached.map((a) => ({
+      content_guid: content.id,
+      oauth_integration_guid: a.dataSource.id,
+      oauth_integration_name: a.dataSource.name,
+      oauth_integration_description: a.dataSource.description,
+      oauth_integration_template: providerFor(a.dataSource.provider).template,
+      oauth_integration_auth_type: 'Viewer',
+      created_time: a.createdAt.toISOString(),
+    })),
+  );
+}
+async function putAssociations({ req, res, principal, services }: RouteContext, contentId: string) {
+  const body = parseJson(await readBody(req));
+  if (!Array.isArray(body)) throw badInput('body', 'must be an array of {"oauth_integration_guid": "..."}');
+  const ids = body.map((item, i) => {
+    const id = (item as { oauth_integration_guid?: unknown })?.oauth_integration_guid;
+    if (typeof id !== 'string') throw badInput(`body.${i}.oauth_integration_guid`, 'is required');
+    return id;
+  });
+  await services.contents.setAttachments(principal, contentId, ids);
+  res.writeHead(204).end();
+}
+async function getContent({ res, principal, services }: RouteContext, contentId: string) {
+  const content = await services.contents.get(principal, contentId);
+  sendJson(res, 200, {
+    guid: content.id,
+    name: content.name,
+    title: content.name,
+    content_url: content.url,
+    owner_guid: content.ownerId,
+    created_time: content.createdAt.toISOString(),
+    last_deployed_time: content.updatedAt.toISOString(),
+  });
+}
+
+const sessionJson = (row: ViewerAuthorization) => ({
+  id: row.id,
+  guid: row.id,
+  user_guid: row.userId,
+  oauth_integration_guid: row.dataSourceId,
+  has_refresh_token: row.refreshTokenSealed !== null,
+  status: row.status,
+  created_time: row.createdAt.toISOString(),
+  updated_time: row.updatedAt.toISOString(),
+});
+
+async function listSessions({ url, res, principal, services }: RouteContext) {
+  const all = /^true$/i.test(url.searchParams.get('all') ?? '');
+  const dataSourceId = url.searchParams.get('oauth_integration_guid') ?? undefined;
+  sendJson(res, 200, (await services.authorizations.list(principal, { all, dataSourceId })).map(sessionJson));
+}
+async function getSession({ res, principal, services }: RouteContext, id: string) {
+  sendJson(res, 200, sessionJson(await services.authorizations.get(principal, id)));
+}
+async function deleteSession({ res, principal, services }: RouteContext, id: string) {
+  await services.authorizations.remove(principal, id);
+  res.writeHead(204).end();
+}
+
+async function jsonBody(req: IncomingMessage): Promise<Record<string, unknown>> {
+  const body = parseJson(await readBody(req));
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw badInput('body', 'must be a JSON object');
+  return body as Record<string, unknown>;
+}
+
+function parseJson(raw: string): unknown {
+  try {
+    return JSON.parse(raw || 'null');
+  } catch {
+    throw badInput('body', 'is not valid JSON');
+  }
+}

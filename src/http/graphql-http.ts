@@ -1,0 +1,68 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ApolloServer, HeaderMap } from '@apollo/server';
+import type { Services } from '../app.js';
+import { maskError } from '../graphql/errors.js';
+import { schema } from '../graphql/schema.js';
+import type { GraphQLContext } from '../graphql/builder.js';
+import { BodyTooLargeError, apiKeyFrom, readBody, sendJson } from './io.js';
+
+/**
+ * Apollo Server 5 on plain node:http (measured faster than Express/Fastify here). CSRF prevention
+ * stays on (Apollo >= 5.5.0 advisories), batching stays off, no stack traces, introspection only when
+ * configured, and schema hints ("Did you mean ...") hidden.
+ */
+export async function createGraphQLHandler(services: Services) {
+  const apollo = new ApolloServer<GraphQLContext>({
+    schema,
+    csrfPrevention: true,
+    allowBatchedHttpRequests: false,
+    introspection: services.config.graphqlIntrospection,
+    includeStacktraceInErrorResponses: false,
+    hideSchemaDetailsFromClientErrors: true,
+    stopOnTerminationSignals: false,
+    formatError: (formatted, error) => maskError(formatted, error, services.logger, randomUUID()),
+  });
+  await apollo.start();
+
+  const handle = async (req: IncomingMessage, res: ServerResponse, url: URL) => {
+    const headers = new HeaderMap();
+    for (const [key, value] of Object.entries(req.headers)) {
+      if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
+    }
+    let body: unknown;
+    if (req.method === 'POST') {
+      let raw: string;
+      try {
+        raw = await readBody(req);
+      } catch (error) {
+        if (error instanceof BodyTooLargeError) return sendJson(res, 413, { errors: [{ message: 'Request body too large' }] });
+        throw error;
+      }
+      const isJson = (headers.get('content-type') ?? '').toLowerCase().includes('application/json');
+      try {
+        body = isJson && raw ? JSON.parse(raw) : raw;
+      } catch {
+        return sendJson(res, 400, { errors: [{ message: 'Malformed JSON body', extensions: { code: 'BAD_REQUEST' } }] });
+      }
+    }
+    const key = apiKeyFrom(req);
+    const result = await apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
+      context: async () => ({
+        principal: key ? await services.identity.authenticate(key) : null,
+        services,
+        requestId: randomUUID(),
+      }),
+    });
+    for (const [name, value] of result.headers) res.setHeader(name, value);
+    res.statusCode = result.status ?? 200;
+    if (result.body.kind === 'complete') {
+      res.end(result.body.string);
+      return;
+    }
+    for await (const chunk of result.body.asyncIterator) res.write(chunk);
+    res.end();
+  };
+  return { handle, stop: () => apollo.stop() };
+}

@@ -1,0 +1,78 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { randomUUID } from 'node:crypto';
+import type { Services } from '../app.js';
+import { describe } from '../graphql/errors.js';
+import { createConnectApi } from './connect-api.js';
+import { createGraphQLHandler } from './graphql-http.js';
+import { createOAuthRoutes } from './oauth-routes.js';
+import { attachWebSocketServer } from './websocket.js';
+import { CALLBACK_PATH } from '../infra/config.js';
+import { START_PATH } from '../core/authorization-flow.js';
+import { sendJson } from './io.js';
+
+/**
+ * The node:http server and its route table; nothing else. Each route module parses, authorizes,
+ * calls the domain and shapes the answer.
+ */
+export const SERVER_VERSION = '2025.07.0';
+
+type Handler = (req: http.IncomingMessage, res: http.ServerResponse, url: URL) => Promise<void> | void;
+
+export interface RunningServer {
+  server: http.Server;
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+export async function startServer(services: Services, port = services.config.port, host = services.config.host): Promise<RunningServer> {
+  const graphql = await createGraphQLHandler(services);
+  const oauth = createOAuthRoutes(services);
+  const connectApi = createConnectApi(services);
+  const routes: Record<string, Handler> = {
+    '/graphql': graphql.handle,
+    [START_PATH]: oauth.start,
+    [CALLBACK_PATH]: oauth.callback,
+    // posit-sdk / connectapi call these before any OAuth call (wire-compat.md).
+    '/__ping__': (_req, res) => sendJson(res, 200, {}),
+    '/__api__/server_settings': (_req, res) => sendJson(res, 200, { version: SERVER_VERSION, product: 'oauth-integrations' }),
+    '/healthz': (_req, res) => sendJson(res, 200, { status: 'ok' }),
+  };
+
+  const server = http.createServer(async (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://internal');
+    const route = routes[url.pathname];
+    try {
+      if (route) return await route(req, res, url);
+      if (url.pathname.startsWith('/__api__/') && (await connectApi(req, res, url))) return;
+      sendJson(res, 404, { code: 4, error: 'Not found', payload: null });
+    } catch (error) {
+      const requestId = randomUUID();
+      services.logger.error({ requestId, path: url.pathname, err: describe(error) }, 'unhandled error in HTTP route');
+      if (!res.headersSent) sendJson(res, 500, { code: 1, error: `Internal server error (request id ${requestId})`, payload: null });
+      else res.destroy();
+    }
+  });
+  server.headersTimeout = 20_000;
+  server.requestTimeout = 30_000;
+  server.keepAliveTimeout = 65_000;
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+  const websocket = attachWebSocketServer(server, services);
+  const address = server.address() as AddressInfo;
+  return {
+    server,
+    port: address.port,
+    url: `http://127.0.0.1:${address.port}`,
+    close: async () => {
+      await websocket.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await graphql.stop();
+    },
+  };
+}

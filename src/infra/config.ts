@@ -1,0 +1,92 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * All configuration comes from the environment, is parsed here once, and is passed down as a typed
+ * object. Nothing else in the code reads process.env.
+ */
+const booleanFlag = z
+  .enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off', ''])
+  .transform((v) => ['1', 'true', 'yes', 'on'].includes(v));
+
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3939),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  DATA_DIR: z.string().min(1).default('./data'),
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+  ENCRYPTION_KEYS: z.string().min(1).optional(),
+  ACTIVE_ENCRYPTION_KEY_ID: z.string().min(1).optional(),
+  SIGNING_KEY: z.string().min(43, 'must be at least 32 bytes, base64').optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  ALLOW_HTTP_LOOPBACK_PROVIDERS: booleanFlag.default(false),
+  SESSION_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(3600).default(900),
+  TOKEN_REFRESH_MARGIN_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
+  PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+  INSTANCE_ID: z.string().min(1).optional(),
+  GRAPHQL_INTROSPECTION: booleanFlag.default(false),
+});
+
+export interface Config {
+  port: number;
+  host: string;
+  /** Base of every URL we hand out; the OAuth redirect URI is built from it, never from request headers. */
+  publicUrl: string;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  /** Raw key list ("kid:base64,...") when configured; undefined means "embedded: generate into DATA_DIR". */
+  encryptionKeys: string | undefined;
+  activeEncryptionKeyId: string | undefined;
+  signingKey: string | undefined;
+  logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
+  allowHttpLoopbackProviders: boolean;
+  sessionTokenTtlSeconds: number;
+  tokenRefreshMarginSeconds: number;
+  providerTimeoutMs: number;
+  instanceId: string | undefined;
+  /** Off by default (production posture); codegen reads the printed schema.graphql instead. */
+  graphqlIntrospection: boolean;
+}
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const relevant = Object.fromEntries(
+    Object.keys(envSchema.shape).flatMap((k) => (env[k] === undefined ? [] : [[k, env[k]]])),
+  );
+  const parsed = envSchema.safeParse(relevant);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${String(i.path[0])}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  if (e.DATABASE_URL && (!e.ENCRYPTION_KEYS || !e.SIGNING_KEY)) {
+    // Several instances share one PostgreSQL: each generating its own keys would make their
+    // ciphertexts unreadable to each other (airflow-operator#694), so keys must be explicit.
+    throw new ConfigError(
+      'Invalid configuration:\n  ENCRYPTION_KEYS and SIGNING_KEY are required when DATABASE_URL is set ' +
+        '(generate them with `oauth-integrations generate-keys`)',
+    );
+  }
+  const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    publicUrl,
+    dataDir: path.resolve(e.DATA_DIR),
+    databaseUrl: e.DATABASE_URL,
+    encryptionKeys: e.ENCRYPTION_KEYS,
+    activeEncryptionKeyId: e.ACTIVE_ENCRYPTION_KEY_ID,
+    signingKey: e.SIGNING_KEY,
+    logLevel: e.LOG_LEVEL,
+    allowHttpLoopbackProviders: e.ALLOW_HTTP_LOOPBACK_PROVIDERS,
+    sessionTokenTtlSeconds: e.SESSION_TOKEN_TTL_SECONDS,
+    tokenRefreshMarginSeconds: e.TOKEN_REFRESH_MARGIN_SECONDS,
+    providerTimeoutMs: e.PROVIDER_TIMEOUT_MS,
+    instanceId: e.INSTANCE_ID,
+    graphqlIntrospection: e.GRAPHQL_INTROSPECTION,
+  };
+}
+
+export const CALLBACK_PATH = '/v1/integrations/callback';
+export const redirectUriFor = (config: Pick<Config, 'publicUrl'>) => `${config.publicUrl}${CALLBACK_PATH}`;

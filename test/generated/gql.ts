@@ -1,0 +1,220 @@
+/* eslint-disable */
+import * as types from './graphql.js';
+import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
+
+/**
+ * Map of all GraphQL operations in the project.
+ *
+ * This map has several performance disadvantages:
+ * 1. It is not tree-shakeable, so it will include all operations in the project.
+ * 2. It is not minifiable, so the string of a GraphQL query will be multiple times inside the bundle.
+ * 3. It does not support dead code elimination, so it will add unused operations.
+ *
+ * Therefore it is highly recommended to use the babel or swc plugin for production.
+ * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
+ */
+type Documents = {
+    "\n  query AuthorizationUrl($sessionToken: String!, $dataSourceId: ID, $returnTo: String) {\n    viewerAuthorizationUrl(sessionToken: $sessionToken, dataSourceId: $dataSourceId, returnTo: $returnTo)\n  }\n": typeof types.AuthorizationUrlDocument,
+    "\n  mutation SecDetach($contentId: ID!, $dataSourceId: ID!) { detachDataSource(contentId: $contentId, dataSourceId: $dataSourceId) { id } }\n": typeof types.SecDetachDocument,
+    "\n  mutation SecAttach($contentId: ID!, $dataSourceId: ID!) { attachDataSource(contentId: $contentId, dataSourceId: $dataSourceId) { id } }\n": typeof types.SecAttachDocument,
+    "\n  mutation SecCreateContent($input: CreateContentInput!) { createContent(input: $input) { id } }\n": typeof types.SecCreateContentDocument,
+    "\n  mutation SecContentKey($contentId: ID!) { createContentApiKey(contentId: $contentId) { key } }\n": typeof types.SecContentKeyDocument,
+    "query Me { me { id email role accountId } }": typeof types.MeDocument,
+    "\n  mutation CreateContent($input: CreateContentInput!) { createContent(input: $input) { id name url ownerId } }\n": typeof types.CreateContentDocument,
+    "\n  mutation CreateContentApiKey($contentId: ID!) { createContentApiKey(contentId: $contentId) { key apiKey { id } } }\n": typeof types.CreateContentApiKeyDocument,
+    "\n  mutation Attach($contentId: ID!, $dataSourceId: ID!) {\n    attachDataSource(contentId: $contentId, dataSourceId: $dataSourceId) { id dataSources { id name } }\n  }\n": typeof types.AttachDocument,
+    "\n  mutation Detach($contentId: ID!, $dataSourceId: ID!) {\n    detachDataSource(contentId: $contentId, dataSourceId: $dataSourceId) { id dataSources { id } }\n  }\n": typeof types.DetachDocument,
+    "query GetContent($id: ID!) { content(id: $id) { id name dataSources { id } } }": typeof types.GetContentDocument,
+    "\n  mutation AddSource($input: AddDataSourceInput!) { addDataSource(input: $input) { id } }\n": typeof types.AddSourceDocument,
+    "\n  mutation NewUser($input: CreateUserInput!) { createUser(input: $input) { id } }\n": typeof types.NewUserDocument,
+    "\n  mutation NewKey($userId: ID!) { createApiKey(userId: $userId) { key } }\n": typeof types.NewKeyDocument,
+    "\n  mutation AddDataSource($input: AddDataSourceInput!) {\n    addDataSource(input: $input) {\n      id name description provider clientId hasClientSecret hostUrl scopes redirectUri createdAt updatedAt\n    }\n  }\n": typeof types.AddDataSourceDocument,
+    "\n  query ListDataSources { dataSources { id name provider hasClientSecret } }\n": typeof types.ListDataSourcesDocument,
+    "\n  query GetDataSource($id: ID!) { dataSource(id: $id) { id name hostUrl scopes hasClientSecret } }\n": typeof types.GetDataSourceDocument,
+    "\n  mutation UpdateDataSource($id: ID!, $input: UpdateDataSourceInput!) {\n    updateDataSource(id: $id, input: $input) { id name hostUrl scopes hasClientSecret clientId }\n  }\n": typeof types.UpdateDataSourceDocument,
+    "\n  mutation RemoveDataSource($id: ID!) { removeDataSource(id: $id) }\n": typeof types.RemoveDataSourceDocument,
+    "\n  mutation CreateUser($input: CreateUserInput!) {\n    createUser(input: $input) { id email role }\n  }\n": typeof types.CreateUserDocument,
+    "\n  mutation CreateApiKey($userId: ID!, $name: String) {\n    createApiKey(userId: $userId, name: $name) { key apiKey { id name createdAt } }\n  }\n": typeof types.CreateApiKeyDocument,
+    "\n  mutation FlowAddSource($input: AddDataSourceInput!) { addDataSource(input: $input) { id redirectUri } }\n": typeof types.FlowAddSourceDocument,
+    "\n  mutation FlowCreateContent($input: CreateContentInput!) { createContent(input: $input) { id } }\n": typeof types.FlowCreateContentDocument,
+    "\n  mutation FlowAttach($contentId: ID!, $dataSourceId: ID!) { attachDataSource(contentId: $contentId, dataSourceId: $dataSourceId) { id } }\n": typeof types.FlowAttachDocument,
+    "\n  mutation FlowContentKey($contentId: ID!) { createContentApiKey(contentId: $contentId) { key } }\n": typeof types.FlowContentKeyDocument,
+    "\n  mutation FlowSessionToken($contentId: ID!, $userId: ID!) { createUserSessionToken(contentId: $contentId, userId: $userId) }\n": typeof types.FlowSessionTokenDocument,
+    "\n  mutation FlowCreateUser($input: CreateUserInput!) { createUser(input: $input) { id } }\n": typeof types.FlowCreateUserDocument,
+    "\n  subscription Status($sessionToken: String!, $dataSourceId: ID) {\n    authorizationStatus(sessionToken: $sessionToken, dataSourceId: $dataSourceId) { dataSourceId userId status authorizationUrl at }\n  }\n": typeof types.StatusDocument,
+    "\n  subscription AdminEvents($dataSourceId: ID!) { dataSourceAuthorizationEvents(dataSourceId: $dataSourceId) { userId status } }\n": typeof types.AdminEventsDocument,
+    "\n  query Credentials($sessionToken: String!, $dataSourceId: ID) {\n    oauthCredentials(sessionToken: $sessionToken, dataSourceId: $dataSourceId) { accessToken tokenType expiresIn issuedTokenType dataSourceId }\n  }\n": typeof types.CredentialsDocument,
+};
+const documents: Documents = {
+    "\n  query AuthorizationUrl($sessionToken: String!, $dataSourceId: ID, $returnTo: String) {\n    viewerAuthorizationUrl(sessionToken: $sessionToken, dataSourceId: $dataSourceId, returnTo: $returnTo)\n  }\n": types.AuthorizationUrlDocument,
+    "\n  mutation SecDetach($contentId: ID!, $dataSourceId: ID!) { detachDataSource(contentId: $contentId, dataSourceId: $dataSourceId) { id } }\n": types.SecDetachDocument,
+    "\n  mutation SecAttach($contentId: ID!, $dataSourceId: ID!) { attachDataSource(contentId: $contentId, dataSourceId: $dataSourceId) { id } }\n": types.SecAttachDocument,
+    "\n  mutation SecCreateContent($input: CreateContentInput!) { createContent(input: $input) { id } }\n": types.SecCreateContentDocument,
+    "\n  mutation SecContentKey($contentId: ID!) { createContentApiKey(contentId: $contentId) { key } }\n": types.SecContentKeyDocument,
+    "query Me { me { id email role accountId } }": types.MeDocument,
+    "\n  mutation CreateContent($input: CreateContentInput!) { createContent(input: $input) { id name url ownerId } }\n": types.CreateContentDocument,
+    "\n  mutation CreateContentApiKey($contentId: ID!) { createContentApiKey(contentId: $contentId) { key apiKey { id } } }\n": types.CreateContentApiKeyDocument,
+    "\n  mutation Attach($contentId: ID!, $dataSourceId: ID!) {\n    attachDataSource(contentId: $contentId, dataSourceId: $dataSourceId) { id dataSources { id name } }\n  }\n": types.AttachDocument,
+    "\n  mutation Detach($contentId: ID!, $dataSourceId: ID!) {\n    detachDataSource(contentId: $contentId, dataSourceId: $dataSourceId) { id dataSources { id } }\n  }\n": types.DetachDocument,
+    "query GetContent($id: ID!) { content(id: $id) { id name dataSources { id } } }": types.GetContentDocument,
+    "\n  mutation AddSource($input: AddDataSourceInput!) { addDataSource(input: $input) { id } }\n": types.AddSourceDocument,
+    "\n  mutation NewUser($input: CreateUserInput!) { createUser(input: $input) { id } }\n": types.NewUserDocument,
+    "\n  mutation NewKey($userId: ID!) { createApiKey(userId: $userId) { key } }\n": types.NewKeyDocument,
+    "\n  mutation AddDataSource($input: AddDataSourceInput!) {\n    addDataSource(input: $input) {\n      id name description provider clientId hasClientSecret hostUrl scopes redirectUri createdAt updatedAt\n    }\n  }\n": types.AddDataSourceDocument,
+    "\n  query ListDataSources { dataSources { id name provider hasClientSecret } }\n": types.ListDataSourcesDocument,
+    "\n  query GetDataSource($id: ID!) { dataSource(id: $id) { id name hostUrl scopes hasClientSecret } }\n": types.GetDataSourceDocument,
+    "\n  mutation UpdateDataSource($id: ID!, $input: UpdateDataSourceInput!) {\n    updateDataSource(id: $id, input: $input) { id name hostUrl scopes hasClientSecret clientId }\n  }\n": types.UpdateDataSourceDocument,
+    "\n  mutation RemoveDataSource($id: ID!) { removeDataSource(id: $id) }\n": types.RemoveDataSourceDocument,
+    "\n  mutation CreateUser($input: CreateUserInput!) {\n    createUser(input: $input) { id email role }\n  }\n": types.CreateUserDocument,
+    "\n  mutation CreateApiKey($userId: ID!, $name: String) {\n    createApiKey(userId: $userId, name: $name) { key apiKey { id name createdAt } }\n  }\n": types.CreateApiKeyDocument,
+    "\n  mutation FlowAddSource($input: AddDataSourceInput!) { addDataSource(input: $input) { id redirectUri } }\n": types.FlowAddSourceDocument,
+    "\n  mutation FlowCreateContent($input: CreateContentInput!) { createContent(input: $input) { id } }\n": types.FlowCreateContentDocument,
+    "\n  mutation FlowAttach($contentId: ID!, $dataSourceId: ID!) { attachDataSource(contentId: $contentId, dataSourceId: $dataSourceId) { id } }\n": types.FlowAttachDocument,
+    "\n  mutation FlowContentKey($contentId: ID!) { createContentApiKey(contentId: $contentId) { key } }\n": types.FlowContentKeyDocument,
+    "\n  mutation FlowSessionToken($contentId: ID!, $userId: ID!) { createUserSessionToken(contentId: $contentId, userId: $userId) }\n": types.FlowSessionTokenDocument,
+    "\n  mutation FlowCreateUser($input: CreateUserInput!) { createUser(input: $input) { id } }\n": types.FlowCreateUserDocument,
+    "\n  subscription Status($sessionToken: String!, $dataSourceId: ID) {\n    authorizationStatus(sessionToken: $sessionToken, dataSourceId: $dataSourceId) { dataSourceId userId status authorizationUrl at }\n  }\n": types.StatusDocument,
+    "\n  subscription AdminEvents($dataSourceId: ID!) { dataSourceAuthorizationEvents(dataSourceId: $dataSourceId) { userId status } }\n": types.AdminEventsDocument,
+    "\n  query Credentials($sessionToken: String!, $dataSourceId: ID) {\n    oauthCredentials(sessionToken: $sessionToken, dataSourceId: $dataSourceId) { accessToken tokenType expiresIn issuedTokenType dataSourceId }\n  }\n": types.CredentialsDocument,
+};
+
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ *
+ *
+ * @example
+ * ```ts
+ * const query = graphql(`query GetUser($id: ID!) { user(id: $id) { name } }`);
+ * ```
+ *
+ * The query argument is unknown!
+ * Please regenerate the types.
+ */
+export function graphql(source: string): unknown;
+
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AuthorizationUrl($sessionToken: String!, $dataSourceId: ID, $returnTo: String) {\n    viewerAuthorizationUrl(sessionToken: $sessionToken, dataSourceId: $dataSourceId, returnTo: $returnTo)\n  }\n"): (typeof documents)["\n  query AuthorizationUrl($sessionToken: String!, $dataSourceId: ID, $returnTo: String) {\n    viewerAuthorizationUrl(sessionToken: $sessionToken, dataSourceId: $dataSourceId, returnTo: $returnTo)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SecDetach($contentId: ID!, $dataSourceId: ID!) { detachDataSource(contentId: $contentId, dataSourceId: $dataSourceId) { id } }\n"): (typeof documents)["\n  mutation SecDetach($contentId: ID!, $dataSourceId: ID!) { detachDataSource(contentId: $contentId, dataSourceId: $dataSourceId) { id } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SecAttach($contentId: ID!, $dataSourceId: ID!) { attachDataSource(contentId: $contentId, dataSourceId: $dataSourceId) { id } }\n"): (typeof documents)["\n  mutation SecAttach($contentId: ID!, $dataSourceId: ID!) { attachDataSource(contentId: $contentId, dataSourceId: $dataSourceId) { id } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SecCreateContent($input: CreateContentInput!) { createContent(input: $input) { id } }\n"): (typeof documents)["\n  mutation SecCreateContent($input: CreateContentInput!) { createContent(input: $input) { id } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SecContentKey($contentId: ID!) { createContentApiKey(contentId: $contentId) { key } }\n"): (typeof documents)["\n  mutation SecContentKey($contentId: ID!) { createContentApiKey(contentId: $contentId) { key } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query Me { me { id email role accountId } }"): (typeof documents)["query Me { me { id email role accountId } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateContent($input: CreateContentInput!) { createContent(input: $input) { id name url ownerId } }\n"): (typeof documents)["\n  mutation CreateContent($input: CreateContentInput!) { createContent(input: $input) { id name url ownerId } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateContentApiKey($contentId: ID!) { createContentApiKey(contentId: $contentId) { key apiKey { id } } }\n"): (typeof documents)["\n  mutation CreateContentApiKey($contentId: ID!) { createContentApiKey(contentId: $contentId) { key apiKey { id } } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation Attach($contentId: ID!, $dataSourceId: ID!) {\n    attachDataSource(contentId: $contentId, dataSourceId: $dataSourceId) { id dataSources { id name } }\n  }\n"): (typeof documents)["\n  mutation Attach($contentId: ID!, $dataSourceId: ID!) {\n    attachDataSource(contentId: $contentId, dataSourceId: $dataSourceId) { id dataSources { id name } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation Detach($contentId: ID!, $dataSourceId: ID!) {\n    detachDataSource(contentId: $contentId, dataSourceId: $dataSourceId) { id dataSources { id } }\n  }\n"): (typeof documents)["\n  mutation Detach($contentId: ID!, $dataSourceId: ID!) {\n    detachDataSource(contentId: $contentId, dataSourceId: $dataSourceId) { id dataSources { id } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query GetContent($id: ID!) { content(id: $id) { id name dataSources { id } } }"): (typeof documents)["query GetContent($id: ID!) { content(id: $id) { id name dataSources { id } } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AddSource($input: AddDataSourceInput!) { addDataSource(input: $input) { id } }\n"): (typeof documents)["\n  mutation AddSource($input: AddDataSourceInput!) { addDataSource(input: $input) { id } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation NewUser($input: CreateUserInput!) { createUser(input: $input) { id } }\n"): (typeof documents)["\n  mutation NewUser($input: CreateUserInput!) { createUser(input: $input) { id } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation NewKey($userId: ID!) { createApiKey(userId: $userId) { key } }\n"): (typeof documents)["\n  mutation NewKey($userId: ID!) { createApiKey(userId: $userId) { key } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AddDataSource($input: AddDataSourceInput!) {\n    addDataSource(input: $input) {\n      id name description provider clientId hasClientSecret hostUrl scopes redirectUri createdAt updatedAt\n    }\n  }\n"): (typeof documents)["\n  mutation AddDataSource($input: AddDataSourceInput!) {\n    addDataSource(input: $input) {\n      id name description provider clientId hasClientSecret hostUrl scopes redirectUri createdAt updatedAt\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ListDataSources { dataSources { id name provider hasClientSecret } }\n"): (typeof documents)["\n  query ListDataSources { dataSources { id name provider hasClientSecret } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query GetDataSource($id: ID!) { dataSource(id: $id) { id name hostUrl scopes hasClientSecret } }\n"): (typeof documents)["\n  query GetDataSource($id: ID!) { dataSource(id: $id) { id name hostUrl scopes hasClientSecret } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UpdateDataSource($id: ID!, $input: UpdateDataSourceInput!) {\n    updateDataSource(id: $id, input: $input) { id name hostUrl scopes hasClientSecret clientId }\n  }\n"): (typeof documents)["\n  mutation UpdateDataSource($id: ID!, $input: UpdateDataSourceInput!) {\n    updateDataSource(id: $id, input: $input) { id name hostUrl scopes hasClientSecret clientId }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RemoveDataSource($id: ID!) { removeDataSource(id: $id) }\n"): (typeof documents)["\n  mutation RemoveDataSource($id: ID!) { removeDataSource(id: $id) }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateUser($input: CreateUserInput!) {\n    createUser(input: $input) { id email role }\n  }\n"): (typeof documents)["\n  mutation CreateUser($input: CreateUserInput!) {\n    createUser(input: $input) { id email role }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateApiKey($userId: ID!, $name: String) {\n    createApiKey(userId: $userId, name: $name) { key apiKey { id name createdAt } }\n  }\n"): (typeof documents)["\n  mutation CreateApiKey($userId: ID!, $name: String) {\n    createApiKey(userId: $userId, name: $name) { key apiKey { id name createdAt } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation FlowAddSource($input: AddDataSourceInput!) { addDataSource(input: $input) { id redirectUri } }\n"): (typeof documents)["\n  mutation FlowAddSource($input: AddDataSourceInput!) { addDataSource(input: $input) { id redirectUri } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation FlowCreateContent($input: CreateContentInput!) { createContent(input: $input) { id } }\n"): (typeof documents)["\n  mutation FlowCreateContent($input: CreateContentInput!) { createContent(input: $input) { id } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation FlowAttach($contentId: ID!, $dataSourceId: ID!) { attachDataSource(contentId: $contentId, dataSourceId: $dataSourceId) { id } }\n"): (typeof documents)["\n  mutation FlowAttach($contentId: ID!, $dataSourceId: ID!) { attachDataSource(contentId: $contentId, dataSourceId: $dataSourceId) { id } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation FlowContentKey($contentId: ID!) { createContentApiKey(contentId: $contentId) { key } }\n"): (typeof documents)["\n  mutation FlowContentKey($contentId: ID!) { createContentApiKey(contentId: $contentId) { key } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation FlowSessionToken($contentId: ID!, $userId: ID!) { createUserSessionToken(contentId: $contentId, userId: $userId) }\n"): (typeof documents)["\n  mutation FlowSessionToken($contentId: ID!, $userId: ID!) { createUserSessionToken(contentId: $contentId, userId: $userId) }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation FlowCreateUser($input: CreateUserInput!) { createUser(input: $input) { id } }\n"): (typeof documents)["\n  mutation FlowCreateUser($input: CreateUserInput!) { createUser(input: $input) { id } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription Status($sessionToken: String!, $dataSourceId: ID) {\n    authorizationStatus(sessionToken: $sessionToken, dataSourceId: $dataSourceId) { dataSourceId userId status authorizationUrl at }\n  }\n"): (typeof documents)["\n  subscription Status($sessionToken: String!, $dataSourceId: ID) {\n    authorizationStatus(sessionToken: $sessionToken, dataSourceId: $dataSourceId) { dataSourceId userId status authorizationUrl at }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription AdminEvents($dataSourceId: ID!) { dataSourceAuthorizationEvents(dataSourceId: $dataSourceId) { userId status } }\n"): (typeof documents)["\n  subscription AdminEvents($dataSourceId: ID!) { dataSourceAuthorizationEvents(dataSourceId: $dataSourceId) { userId status } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Credentials($sessionToken: String!, $dataSourceId: ID) {\n    oauthCredentials(sessionToken: $sessionToken, dataSourceId: $dataSourceId) { accessToken tokenType expiresIn issuedTokenType dataSourceId }\n  }\n"): (typeof documents)["\n  query Credentials($sessionToken: String!, $dataSourceId: ID) {\n    oauthCredentials(sessionToken: $sessionToken, dataSourceId: $dataSourceId) { accessToken tokenType expiresIn issuedTokenType dataSourceId }\n  }\n"];
+
+export function graphql(source: string) {
+  return (documents as any)[source] ?? {};
+}
+
+export type DocumentType<TDocumentNode extends DocumentNode<any, any>> = TDocumentNode extends DocumentNode<  infer TType,  any>  ? TType  : never;
