@@ -192,7 +192,10 @@ describe('fake provider options', () => {
       const finalUrl = walked.finalUrl;
       const tokens = await client.authorizationCodeGrant(config, new URL(finalUrl), request.checks);
       expect(tokens.expires_in).toBeLessThanOrEqual(5);
+      provider.delayTokenResponses(300);
+      const started = Date.now();
       const refreshed = await client.refreshTokenGrant(config, tokens.refresh_token!);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(290);
       expect(refreshed.refresh_token).toBe(tokens.refresh_token);
       expect(await provider.introspect(refreshed.access_token)).toMatchObject({ active: true, sub: 'bob' });
     } finally {

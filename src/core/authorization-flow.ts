@@ -61,7 +61,8 @@ export class AuthorizationFlow {
 
   async createTransaction(session: ViewerSession, dataSource: DataSource, returnTo?: string | null): Promise<string> {
     const content = await this.prisma.content.findUniqueOrThrow({ where: { id: session.contentId } });
-    const checkedReturnTo = checkReturnTo(returnTo, content.url);
+    // Without an explicit target the viewer goes back to the content itself, when it has a URL.
+    const checkedReturnTo = checkReturnTo(returnTo, content.url) ?? content.url;
     const provider = providerFor(dataSource.provider);
     const state = randomToken(32);
     const id = randomUUID();
