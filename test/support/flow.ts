@@ -2,6 +2,7 @@ import { graphql } from '../generated/gql.js';
 import { createAccount, type TestAccount } from './fixtures.js';
 import { startFakeProvider, type FakeProvider } from './fake-provider.js';
 import { gql, startTestServer, type TestServer } from './server.js';
+import type { TestDatabase } from './database.js';
 
 /**
  * Everything the viewer-flow tests share: our server, a real oidc-provider configured like the
@@ -43,9 +44,9 @@ export interface FlowEnvironment {
 
 export async function startFlowEnvironment(
   flavour: 'databricks' | 'snowflake',
-  options: { accessTokenTtlSeconds?: number; serverEnv?: Record<string, string>; contentUrl?: string } = {},
+  options: { accessTokenTtlSeconds?: number; serverEnv?: Record<string, string>; contentUrl?: string; database?: TestDatabase } = {},
 ): Promise<FlowEnvironment> {
-  const server = await startTestServer(options.serverEnv);
+  const server = await startTestServer(options.serverEnv, options.database);
   const redirectUri = `${server.url}/v1/integrations/callback`;
   const clientSecret = `client-secret-CANARY-${flavour}`;
   const clientId = `client-${flavour}`;
