@@ -37,6 +37,8 @@ export interface Services {
   credentials: CredentialService;
   authorizations: ViewerAuthorizations;
   attachments: AttachmentResolver;
+  /** Token custody (exposed for tests and operational tooling, e.g. to drop caches). */
+  store: AuthorizationStore;
   close(): Promise<void>;
 }
 
@@ -52,16 +54,21 @@ export async function createServices(config: Config, logger: Logger, dbOptions: 
   const { prisma } = db;
   const instanceId = config.instanceId ?? randomUUID();
   const events = new MemoryEventBus();
-  const identity = new IdentityService(prisma);
-  const dataSources = new DataSourceService(prisma, keys.keyring, { allowHttpLoopback: config.allowHttpLoopbackProviders });
-  const contents = new ContentService(prisma, identity, dataSources);
+  const cacheTtlMs = config.hotCacheTtlSeconds * 1000;
+  const identity = new IdentityService(prisma, cacheTtlMs);
+  const attachments = new AttachmentResolver(prisma, cacheTtlMs);
+  const store = new AuthorizationStore(prisma, keys.keyring, cacheTtlMs);
+  const invalidate = () => {
+    attachments.forget();
+    store.forget();
+  };
+  const dataSources = new DataSourceService(prisma, keys.keyring, { allowHttpLoopback: config.allowHttpLoopbackProviders }, invalidate);
+  const contents = new ContentService(prisma, identity, dataSources, invalidate);
   const sessions = new SessionTokenService(prisma, keys.signingKey, config.publicUrl, config.sessionTokenTtlSeconds);
   const clients = new OAuthClients(
     { allowHttpLoopback: config.allowHttpLoopbackProviders, timeoutMs: config.providerTimeoutMs },
     (ds) => dataSources.clientSecretOf(ds),
   );
-  const attachments = new AttachmentResolver(prisma);
-  const store = new AuthorizationStore(prisma, keys.keyring);
   const freshness = new TokenFreshness(config.tokenRefreshMarginSeconds);
   const flow = new AuthorizationFlow(prisma, keys.keyring, attachments, clients, store, events, config.publicUrl, logger);
   const refresher = new Refresher(prisma, store, clients, events, instanceId, logger, freshness);
@@ -82,6 +89,7 @@ export async function createServices(config: Config, logger: Logger, dbOptions: 
     credentials,
     authorizations,
     attachments,
+    store,
     close: async () => {
       await events.close();
       await db.close();

@@ -42,7 +42,7 @@ describe.skipIf(!usingPostgres)('three instances on one PostgreSQL', () => {
   it('refreshes once across instances and keeps the rotated grant alive', async () => {
     const urls = [env.server.url, ...siblings.map((s) => s.url)];
     for (let round = 1; round <= 2; round++) {
-      await expireAccessToken(env.server, env.dataSourceId, viewerId);
+      await expireAccessToken(env.server, env.dataSourceId, viewerId, siblings);
       env.provider.resetStats();
       const results = await Promise.all(
         Array.from({ length: 150 }, (_, i) => exchange(urls[i % urls.length]!, env.contentKey, sessionToken)),

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { graphql } from './generated/gql.js';
 import { TestBrowser, loginAtProvider } from './support/browser.js';
-import { exchange, expireAccessToken, startFlowEnvironment, type FlowEnvironment } from './support/flow.js';
+import { exchange, expireAccessToken, startFlowEnvironment, updateAuthorization, type FlowEnvironment } from './support/flow.js';
 import { gql } from './support/server.js';
 import { subscribe, wsClient, type Subscription } from './support/subscriptions.js';
 
@@ -105,9 +105,9 @@ describe.each(['databricks', 'snowflake'] as const)('viewer flow against a %s-li
   it('keeps the grant through a provider outage and serves the cached token while valid', async () => {
     env.provider.resetStats();
     env.provider.failNextTokenRequests(1, 503);
-    await env.server.services.db.prisma.viewerAuthorization.updateMany({
-      where: { userId: viewerId },
-      data: { accessTokenExpiresAt: new Date(Date.now() + 30_000), accessTokenIssuedAt: new Date(Date.now() - 3_600_000) },
+    await updateAuthorization(env.server, env.dataSourceId, viewerId, {
+      accessTokenExpiresAt: new Date(Date.now() + 30_000),
+      accessTokenIssuedAt: new Date(Date.now() - 3_600_000),
     });
     const during = await exchange(env.server.url, env.contentKey, sessionToken);
     expect(during.status).toBe(200);
@@ -118,7 +118,7 @@ describe.each(['databricks', 'snowflake'] as const)('viewer flow against a %s-li
   });
 
   it('flips to REAUTHORIZATION_REQUIRED on invalid_grant and the subscriber hears it', async () => {
-    await env.server.services.db.prisma.viewerAuthorization.updateMany({ where: { userId: viewerId }, data: { retryAfter: null, failureCount: 0 } });
+    await updateAuthorization(env.server, env.dataSourceId, viewerId, { retryAfter: null, failureCount: 0 });
     await env.provider.revokeAllGrantsFor('alice');
     await expireAccessToken(env.server, env.dataSourceId, viewerId);
     const result = await exchange(env.server.url, env.contentKey, sessionToken);

@@ -1,5 +1,6 @@
 import type { DataSource, PrismaClient } from '../generated/prisma/client.js';
 import { AppError } from './errors.js';
+import { TtlCache } from '../infra/ttl-cache.js';
 import type { ViewerSession } from './session-tokens.js';
 
 /**
@@ -7,13 +8,31 @@ import type { ViewerSession } from './session-tokens.js';
  * session's account, checked at request time (a detach takes effect on the next request).
  */
 export class AttachmentResolver {
-  constructor(private readonly prisma: PrismaClient) {}
+  /** Attached data sources by content; dropped on every attach/detach/data-source change here. */
+  private readonly byContent: TtlCache<string, Array<{ dataSourceId: string; dataSource: DataSource }>>;
+
+  constructor(
+    private readonly prisma: PrismaClient,
+    cacheTtlMs: number,
+  ) {
+    this.byContent = new TtlCache(cacheTtlMs);
+  }
+
+  /** Called after any change to attachments or data sources (rare, so everything goes). */
+  forget(): void {
+    this.byContent.clear();
+  }
 
   async resolve(session: ViewerSession, dataSourceId?: string | null): Promise<DataSource> {
-    const attached = await this.prisma.contentDataSource.findMany({
-      where: { contentId: session.contentId, content: { accountId: session.accountId } },
-      include: { dataSource: true },
-    });
+    const key = `${session.accountId}:${session.contentId}`;
+    let attached = this.byContent.get(key);
+    if (!attached) {
+      attached = await this.prisma.contentDataSource.findMany({
+        where: { contentId: session.contentId, content: { accountId: session.accountId } },
+        include: { dataSource: true },
+      });
+      this.byContent.set(key, attached);
+    }
     if (dataSourceId) {
       const match = attached.find((a) => a.dataSourceId === dataSourceId);
       if (!match) throw new AppError('DATA_SOURCE_NOT_ATTACHED', 'This data source is not attached to this content');

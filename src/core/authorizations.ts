@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { PrismaClient, ViewerAuthorization } from '../generated/prisma/client.js';
 import type { Keyring, SealContext } from '../infra/crypto.js';
 import type { AuthorizationStatusValue } from './events.js';
+import { TtlCache } from '../infra/ttl-cache.js';
 
 /**
  * Token custody: the only code that reads or writes a viewer's sealed tokens. Every token write is a
@@ -37,13 +38,36 @@ export function authorizationId(dataSourceId: string, userId: string): string {
 }
 
 export class AuthorizationStore {
+  /** Rows by id for the hot path; every write through this store replaces or drops the entry. */
+  private readonly rows: TtlCache<string, ViewerAuthorization | null>;
+
   constructor(
     private readonly prisma: PrismaClient,
     private readonly keyring: Keyring,
-  ) {}
+    cacheTtlMs: number,
+  ) {
+    this.rows = new TtlCache(cacheTtlMs);
+  }
 
-  find(dataSourceId: string, userId: string): Promise<ViewerAuthorization | null> {
-    return this.prisma.viewerAuthorization.findUnique({ where: { id: authorizationId(dataSourceId, userId) } });
+  /** `fresh` bypasses the cache: the refresher must see other processes' writes. */
+  async find(dataSourceId: string, userId: string, options: { fresh?: boolean } = {}): Promise<ViewerAuthorization | null> {
+    const id = authorizationId(dataSourceId, userId);
+    if (!options.fresh) {
+      const cached = this.rows.get(id);
+      if (cached !== undefined) return cached;
+    }
+    return this.remember(id, await this.prisma.viewerAuthorization.findUnique({ where: { id } }));
+  }
+
+  /** Drops cached rows (after writes that bypass this store, e.g. deleting a data source). */
+  forget(dataSourceId?: string, userId?: string): void {
+    if (dataSourceId && userId) this.rows.delete(authorizationId(dataSourceId, userId));
+    else this.rows.clear();
+  }
+
+  private remember<T extends ViewerAuthorization | null>(id: string, row: T): T {
+    this.rows.set(id, row);
+    return row;
   }
 
   openAccessToken(row: ViewerAuthorization): string | undefined {
@@ -58,11 +82,12 @@ export class AuthorizationStore {
   async saveGrant(ids: { accountId: string; dataSourceId: string; userId: string }, tokens: TokenSet): Promise<ViewerAuthorization> {
     const id = authorizationId(ids.dataSourceId, ids.userId);
     const data = this.tokenColumns(id, tokens, undefined);
-    return this.prisma.viewerAuthorization.upsert({
+    const row = await this.prisma.viewerAuthorization.upsert({
       where: { id },
       create: { id, ...ids, status: 'AUTHORIZED', ...data, version: 1 },
       update: { status: 'AUTHORIZED', ...data, version: { increment: 1 }, leaseUntil: null, leaseOwner: null },
     });
+    return this.remember(id, row);
   }
 
   /**
@@ -75,7 +100,8 @@ export class AuthorizationStore {
       where: { id: row.id, version: row.version },
       data: { ...data, version: { increment: 1 }, leaseUntil: null, leaseOwner: null },
     });
-    return updated.count === 1 ? this.prisma.viewerAuthorization.findUnique({ where: { id: row.id } }) : null;
+    this.rows.delete(row.id);
+    return updated.count === 1 ? this.find(row.dataSourceId, row.userId, { fresh: true }) : null;
   }
 
   /** Terminal states drop the tokens; compare-and-set so a fresh grant is never undone by a stale failure. */
@@ -93,7 +119,17 @@ export class AuthorizationStore {
         lastError: reason ?? null,
       },
     });
+    this.rows.delete(row.id);
     return updated.count === 1;
+  }
+
+  /** Bookkeeping after a failed refresh: touches only its own columns and releases the lease. */
+  async recordFailure(row: ViewerAuthorization, failure: { failureCount: number; retryAfter: Date; lastError: string }): Promise<void> {
+    await this.prisma.viewerAuthorization.updateMany({
+      where: { id: row.id, version: row.version },
+      data: { ...failure, leaseUntil: null, leaseOwner: null },
+    });
+    this.rows.delete(row.id);
   }
 
   /** Marks a viewer who declined at the provider, keeping any earlier grant they still hold. */
@@ -104,6 +140,7 @@ export class AuthorizationStore {
       create: { id, ...ids, status: 'DECLINED', version: 1 },
       update: {},
     });
+    this.rows.delete(id);
   }
 
   private tokenColumns(id: string, tokens: TokenSet, previousRefreshSealed: string | null | undefined) {

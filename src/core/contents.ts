@@ -20,6 +20,8 @@ export class ContentService {
     private readonly prisma: PrismaClient,
     private readonly identity: IdentityService,
     private readonly dataSources: DataSourceService,
+    /** Drops the hot path's attachment cache after a change. */
+    private readonly invalidate: () => void = () => {},
   ) {}
 
   async create(principal: Principal, raw: unknown): Promise<Content> {
@@ -62,6 +64,7 @@ export class ContentService {
       create: { contentId: content.id, dataSourceId: dataSource.id },
       update: {},
     });
+    this.invalidate();
     return content;
   }
 
@@ -69,6 +72,7 @@ export class ContentService {
     const content = await this.getManaged(principal, contentId);
     const dataSource = await this.dataSources.get(principal, dataSourceId);
     await this.prisma.contentDataSource.deleteMany({ where: { contentId: content.id, dataSourceId: dataSource.id } });
+    this.invalidate();
     return content;
   }
 
@@ -81,6 +85,7 @@ export class ContentService {
       this.prisma.contentDataSource.deleteMany({ where: { contentId: content.id } }),
       this.prisma.contentDataSource.createMany({ data: unique.map((dataSourceId) => ({ contentId: content.id, dataSourceId })) }),
     ]);
+    this.invalidate();
     return content;
   }
 

@@ -59,6 +59,8 @@ export class DataSourceService {
     private readonly prisma: PrismaClient,
     private readonly keyring: Keyring,
     private readonly hostPolicy: HostPolicy,
+    /** Drops hot-path caches that hold data sources, attachments or authorizations. */
+    private readonly invalidate: () => void = () => {},
   ) {}
 
   async add(principal: Principal, raw: unknown): Promise<DataSource> {
@@ -102,7 +104,7 @@ export class DataSourceService {
       throw badInput('input.clientSecret', `is required for ${provider.displayName} data sources`);
     }
     try {
-      return await this.prisma.dataSource.update({
+      const updated = await this.prisma.dataSource.update({
         where: { id: current.id },
         data: {
           name: input.name ?? undefined,
@@ -117,6 +119,8 @@ export class DataSourceService {
           scopes: input.scopes?.length ? input.scopes : undefined,
         },
       });
+      this.invalidate();
+      return updated;
     } catch (error) {
       throw mapConflict(error, input.name ?? current.name);
     }
@@ -127,6 +131,7 @@ export class DataSourceService {
     requireAdmin(principal);
     const current = await this.get(principal, id);
     await this.prisma.dataSource.delete({ where: { id: current.id } });
+    this.invalidate();
     return true;
   }
 

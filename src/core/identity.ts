@@ -6,6 +6,7 @@ import { randomToken, sha256Base64Url } from '../infra/crypto.js';
 import { AppError, forbidden, fromZodIssues, notFound } from './errors.js';
 import { isAdmin, type Principal } from './principal.js';
 import { isUniqueViolation } from './prisma-errors.js';
+import { TtlCache } from '../infra/ttl-cache.js';
 
 /**
  * Accounts, users and API keys. A key is `oik_` + 32 random bytes; only its SHA-256 is stored (the
@@ -27,7 +28,15 @@ export interface CreatedKey {
 }
 
 export class IdentityService {
-  constructor(private readonly prisma: PrismaClient) {}
+  /** Principals by key hash: authentication runs on every request, keys change rarely. */
+  private readonly principals: TtlCache<string, Principal | null>;
+
+  constructor(
+    private readonly prisma: PrismaClient,
+    cacheTtlMs: number,
+  ) {
+    this.principals = new TtlCache(cacheTtlMs);
+  }
 
   /** Creates an account and its first admin; fails with CONFLICT when the account exists. */
   async bootstrap(input: { account: string; email: string; name?: string }) {
@@ -92,8 +101,17 @@ export class IdentityService {
   /** Resolves an `Authorization: Key <key>` value to a principal, or null for any unknown/revoked key. */
   async authenticate(key: string): Promise<Principal | null> {
     if (!key.startsWith(API_KEY_PREFIX) || key.length > 200) return null;
+    const keyHash = sha256Base64Url(key);
+    const cached = this.principals.get(keyHash);
+    if (cached !== undefined) return cached;
+    const principal = await this.lookup(keyHash);
+    this.principals.set(keyHash, principal);
+    return principal;
+  }
+
+  private async lookup(keyHash: string): Promise<Principal | null> {
     const row = await this.prisma.apiKey.findUnique({
-      where: { keyHash: sha256Base64Url(key) },
+      where: { keyHash },
       include: { user: { select: { role: true } }, content: { select: { ownerId: true } } },
     });
     if (!row || row.revokedAt) return null;

@@ -59,7 +59,7 @@ export class Refresher {
       // Someone else (another process) holds the lease: wait for its result.
       if (Date.now() > deadline) return this.outageAnswer(row);
       await new Promise((resolve) => setTimeout(resolve, WAIT_STEP_MS));
-      const reread = await this.store.find(row.dataSourceId, row.userId);
+      const reread = await this.store.find(row.dataSourceId, row.userId, { fresh: true });
       if (!reread) throw new AppError('NOT_AUTHORIZED', 'This viewer has not authorized the data source');
       row = reread;
     }
@@ -86,7 +86,7 @@ export class Refresher {
     } catch (error) {
       const oauthError = (error as { error?: unknown }).error;
       if (error instanceof client.ResponseBodyError && (oauthError === 'invalid_grant' || isSnowflakeInvalidGrant(error))) {
-        const reread = await this.store.find(row.dataSourceId, row.userId);
+        const reread = await this.store.find(row.dataSourceId, row.userId, { fresh: true });
         if (reread && reread.version !== row.version) return reread; // a sibling rotated it: that is a success
         return this.requireReauthorization(row, 'invalid_grant');
       }
@@ -100,7 +100,7 @@ export class Refresher {
     const saved = await this.store.saveRefresh(row, tokens);
     if (saved) return saved;
     // Another writer got in first (our lease had expired): theirs is newer; never overwrite it.
-    return (await this.store.find(row.dataSourceId, row.userId)) ?? row;
+    return (await this.store.find(row.dataSourceId, row.userId, { fresh: true })) ?? row;
   }
 
   private async requireReauthorization(row: ViewerAuthorization, reason: string): Promise<RefreshResult> {
@@ -113,7 +113,7 @@ export class Refresher {
         at: new Date(),
       });
     }
-    return (await this.store.find(row.dataSourceId, row.userId)) ?? row;
+    return (await this.store.find(row.dataSourceId, row.userId, { fresh: true })) ?? row;
   }
 
   /** Releases the lease and schedules the next attempt with exponential backoff and jitter. */
@@ -121,11 +121,9 @@ export class Refresher {
     const failures = row.failureCount + 1;
     const delay = Math.min(MAX_BACKOFF_MS, 1000 * 2 ** Math.min(failures, 12)) * (0.75 + Math.random() / 2);
     this.logger.warn({ dataSourceId: row.dataSourceId, failures, reason }, 'token refresh failed; backing off');
-    await this.prisma.viewerAuthorization.updateMany({
-      where: { id: row.id, version: row.version },
-      data: { failureCount: failures, retryAfter: new Date(Date.now() + delay), leaseUntil: null, leaseOwner: null, lastError: reason },
-    });
-    return { ...row, failureCount: failures, retryAfter: new Date(Date.now() + delay) };
+    const retryAfter = new Date(Date.now() + delay);
+    await this.store.recordFailure(row, { failureCount: failures, retryAfter, lastError: reason });
+    return { ...row, failureCount: failures, retryAfter };
   }
 
   /** During an outage the cached access token is served while it is still valid at all. */

@@ -50,7 +50,7 @@ export class ViewerAuthorizations {
       ? await this.prisma.dataSource.findFirst({ where: { id: dataSourceId, accountId: principal.accountId } })
       : null;
     if (!dataSource) throw notFound('Data source');
-    const row = await this.store.find(dataSource.id, target);
+    const row = await this.store.find(dataSource.id, target, { fresh: true });
     if (!row) return false;
     await this.revokeRow(row);
     return true;
@@ -59,7 +59,7 @@ export class ViewerAuthorizations {
   async revokeRow(row: ViewerAuthorization): Promise<void> {
     const refreshToken = this.safeOpen(row);
     for (let attempt = 0; attempt < 3; attempt++) {
-      const current = attempt === 0 ? row : await this.store.find(row.dataSourceId, row.userId);
+      const current = attempt === 0 ? row : await this.store.find(row.dataSourceId, row.userId, { fresh: true });
       if (!current || (await this.store.setStatus(current, 'REVOKED', 'revoked'))) break;
     }
     await this.events.publish({ accountId: row.accountId, dataSourceId: row.dataSourceId, userId: row.userId, status: 'REVOKED', at: new Date() });
@@ -114,6 +114,7 @@ export class ViewerAuthorizations {
     const row = await this.get(principal, id);
     await this.revokeRow(row);
     await this.prisma.viewerAuthorization.deleteMany({ where: { id: row.id } });
+    this.store.forget(row.dataSourceId, row.userId);
   }
 
   /** Purges every viewer's authorization for a data source (admins). */

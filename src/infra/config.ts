@@ -25,6 +25,7 @@ const envSchema = z.object({
   PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
   INSTANCE_ID: z.string().min(1).optional(),
   GRAPHQL_INTROSPECTION: booleanFlag.default(false),
+  HOT_CACHE_TTL_SECONDS: z.coerce.number().min(0).max(300).default(5),
 });
 
 export interface Config {
@@ -46,6 +47,8 @@ export interface Config {
   instanceId: string | undefined;
   /** Off by default (production posture); codegen reads the printed schema.graphql instead. */
   graphqlIntrospection: boolean;
+  /** How long another instance's change (revoked key, detach, logout) may go unseen by this one. */
+  hotCacheTtlSeconds: number;
 }
 
 export class ConfigError extends Error {}
@@ -85,6 +88,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     providerTimeoutMs: e.PROVIDER_TIMEOUT_MS,
     instanceId: e.INSTANCE_ID,
     graphqlIntrospection: e.GRAPHQL_INTROSPECTION,
+    hotCacheTtlSeconds: e.HOT_CACHE_TTL_SECONDS,
   };
 }
 

@@ -3,6 +3,7 @@ import { createAccount, type TestAccount } from './fixtures.js';
 import { startFakeProvider, type FakeProvider } from './fake-provider.js';
 import { gql, startTestServer, type TestServer } from './server.js';
 import type { TestDatabase } from './database.js';
+import type { Prisma } from '../../src/generated/prisma/client.js';
 
 /**
  * Everything the viewer-flow tests share: our server, a real oidc-provider configured like the
@@ -114,9 +115,18 @@ export async function exchange(serverUrl: string, contentKey: string, sessionTok
 }
 
 /** Makes the stored access token look expired, as if its lifetime had passed. */
-export async function expireAccessToken(server: TestServer, dataSourceId: string, userId: string) {
-  await server.services.db.prisma.viewerAuthorization.updateMany({
-    where: { dataSourceId, userId },
-    data: { accessTokenExpiresAt: new Date(Date.now() - 1000), accessTokenIssuedAt: new Date(Date.now() - 3600_000) },
-  });
+export async function expireAccessToken(server: TestServer, dataSourceId: string, userId: string, alsoOn: TestServer[] = []) {
+  await updateAuthorization(server, dataSourceId, userId, { accessTokenExpiresAt: new Date(Date.now() - 1000), accessTokenIssuedAt: new Date(Date.now() - 3600_000) }, alsoOn);
+}
+
+/** Writes an authorization row behind the server's back, then drops the servers' hot-path caches. */
+export async function updateAuthorization(
+  server: TestServer,
+  dataSourceId: string,
+  userId: string,
+  data: Prisma.ViewerAuthorizationUpdateManyMutationInput,
+  alsoOn: TestServer[] = [],
+) {
+  await server.services.db.prisma.viewerAuthorization.updateMany({ where: { dataSourceId, userId }, data });
+  for (const s of [server, ...alsoOn]) s.services.store.forget();
 }
