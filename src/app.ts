@@ -12,6 +12,7 @@ import { CredentialService } from './core/credentials.js';
 import { DataSourceService } from './core/data-sources.js';
 import type { EventBus } from './core/events.js';
 import { TokenFreshness } from './core/freshness.js';
+import { scheduleMaintenance } from './core/maintenance.js';
 import { IdentityService } from './core/identity.js';
 import { OAuthClients } from './core/oauth-client.js';
 import { Refresher } from './core/refresh.js';
@@ -73,7 +74,8 @@ export async function createServices(config: Config, logger: Logger, dbOptions: 
   const flow = new AuthorizationFlow(prisma, keys.keyring, attachments, clients, store, events, config.publicUrl, logger);
   const refresher = new Refresher(prisma, store, clients, events, instanceId, logger, freshness);
   const credentials = new CredentialService(prisma, sessions, attachments, store, refresher, flow, freshness);
-  const authorizations = new ViewerAuthorizations(prisma, store, clients, events, flow, logger);
+  const authorizations = new ViewerAuthorizations(prisma, store, clients, events, flow, dataSources, logger);
+  const stopMaintenance = scheduleMaintenance(prisma, logger);
   return {
     config,
     logger,
@@ -91,6 +93,7 @@ export async function createServices(config: Config, logger: Logger, dbOptions: 
     attachments,
     store,
     close: async () => {
+      stopMaintenance();
       await events.close();
       await db.close();
     },

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { PrismaClient, ViewerAuthorization } from '../generated/prisma/client.js';
 import type { Logger } from '../infra/logger.js';
 import type { AuthorizationFlow } from './authorization-flow.js';
+import type { DataSourceService } from './data-sources.js';
 import type { AuthorizationStore } from './authorizations.js';
 import { forbidden, notFound } from './errors.js';
 import type { AuthorizationStatusValue, EventBus } from './events.js';
@@ -29,6 +30,7 @@ export class ViewerAuthorizations {
     private readonly clients: OAuthClients,
     private readonly events: EventBus,
     private readonly flow: AuthorizationFlow,
+    private readonly dataSources: DataSourceService,
     private readonly logger: Logger,
   ) {}
 
@@ -117,12 +119,16 @@ export class ViewerAuthorizations {
     this.store.forget(row.dataSourceId, row.userId);
   }
 
-  /** Purges every viewer's authorization for a data source (admins). */
-  async purge(principal: Principal, dataSourceId: string): Promise<number> {
-    if (!isAdmin(principal)) throw forbidden();
-    const rows = await this.prisma.viewerAuthorization.findMany({ where: { accountId: principal.accountId, dataSourceId } });
+  /**
+   * Removes a data source (admins): every viewer's grant is revoked first (at the provider where it
+   * offers revocation, and on live subscriptions), then the row and its attachments go.
+   */
+  async removeDataSource(principal: Principal, dataSourceId: string): Promise<boolean> {
+    const dataSource = await this.dataSources.get(principal, dataSourceId);
+    if (!isAdmin(principal)) throw forbidden('Only account admins can manage data sources');
+    const rows = await this.prisma.viewerAuthorization.findMany({ where: { dataSourceId: dataSource.id, status: 'AUTHORIZED' } });
     for (const row of rows) await this.revokeRow(row);
-    return rows.length;
+    return this.dataSources.remove(principal, dataSource.id);
   }
 
 }

@@ -95,6 +95,6 @@ builder.mutationFields((t) => ({
     description: "Removes the data source, its attachments and every viewer's authorization.",
     authScopes: { admin: true },
     args: { id: t.arg.id({ required: true }) },
-    resolve: (_root, { id }, { principal, services }) => services.dataSources.remove(principal!, String(id)),
+    resolve: (_root, { id }, { principal, services }) => services.authorizations.removeDataSource(principal!, String(id)),
   }),
 }));

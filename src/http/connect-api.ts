@@ -138,7 +138,7 @@ async function updateIntegration({ req, res, principal, services }: RouteContext
   sendJson(res, 200, integrationJson(await services.dataSources.update(principal, id, integrationInput(await jsonBody(req), true))));
 }
 async function deleteIntegration({ res, principal, services }: RouteContext, id: string) {
-  await services.dataSources.remove(principal, id);
+  await services.authorizations.removeDataSource(principal, id);
   res.writeHead(204).end();
 }
 
