@@ -124,11 +124,17 @@ export class ViewerAuthorizations {
    * offers revocation, and on live subscriptions), then the row and its attachments go.
    */
   async removeDataSource(principal: Principal, dataSourceId: string): Promise<boolean> {
-    const dataSource = await this.dataSources.get(principal, dataSourceId);
+    await this.purge(principal, dataSourceId);
+    return this.dataSources.remove(principal, dataSourceId);
+  }
+
+  /** Revokes every viewer's live grant for a data source (admins); returns how many. */
+  async purge(principal: Principal, dataSourceId: string): Promise<number> {
     if (!isAdmin(principal)) throw forbidden('Only account admins can manage data sources');
+    const dataSource = await this.dataSources.get(principal, dataSourceId);
     const rows = await this.prisma.viewerAuthorization.findMany({ where: { dataSourceId: dataSource.id, status: 'AUTHORIZED' } });
     for (const row of rows) await this.revokeRow(row);
-    return this.dataSources.remove(principal, dataSource.id);
+    return rows.length;
   }
 
 }

@@ -72,6 +72,44 @@ builder.queryFields((t) => ({
   }),
 }));
 
+builder.prismaObject('ViewerAuthorization', {
+  description: "One viewer's grant at one data source (tokens are never exposed).",
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    dataSourceId: t.exposeID('dataSourceId'),
+    userId: t.exposeID('userId'),
+    status: t.field({ type: AuthorizationStatusEnum, resolve: (row) => row.status }),
+    hasRefreshToken: t.boolean({ resolve: (row) => row.refreshTokenSealed !== null }),
+    accessTokenExpiresAt: t.expose('accessTokenExpiresAt', { type: 'DateTime', nullable: true }),
+    failureCount: t.exposeInt('failureCount'),
+    lastError: t.exposeString('lastError', { nullable: true, description: 'Why the last refresh failed (never provider text).' }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
+  }),
+});
+
+builder.queryField('dataSourceAuthorizations', (t) =>
+  t.prismaField({
+    type: ['ViewerAuthorization'],
+    description: "Every viewer's authorization for one data source (admins).",
+    authScopes: { admin: true },
+    args: { dataSourceId: t.arg.id({ required: true }) },
+    resolve: async (_query, _root, { dataSourceId }, { principal, services }) => {
+      const dataSource = await services.dataSources.get(principal!, String(dataSourceId));
+      return services.authorizations.list(principal!, { all: true, dataSourceId: dataSource.id });
+    },
+  }),
+);
+
+builder.mutationField('purgeDataSourceAuthorizations', (t) =>
+  t.int({
+    description: "Revokes every viewer's authorization for one data source (admins); returns how many.",
+    authScopes: { admin: true },
+    args: { dataSourceId: t.arg.id({ required: true }) },
+    resolve: (_root, { dataSourceId }, { principal, services }) => services.authorizations.purge(principal!, String(dataSourceId)),
+  }),
+);
+
 builder.subscriptionType({});
 
 builder.subscriptionFields((t) => ({
@@ -85,6 +123,8 @@ builder.subscriptionFields((t) => ({
       const dataSource = await services.attachments.resolve(session, args.dataSourceId ? String(args.dataSourceId) : null);
       // Subscribe before reading the snapshot so that no change falls between the two.
       const events = services.events.subscribe({ accountId: session.accountId, dataSourceId: dataSource.id, userId: session.userId });
+      // The subscription lives no longer than the session token that opened it.
+      const expiry = setTimeout(() => void events.return?.(), Math.max(0, session.expiresAt * 1000 - Date.now()));
       try {
         yield await services.authorizations.snapshot(session, dataSource.id);
         for await (const event of events) {
@@ -94,6 +134,7 @@ builder.subscriptionFields((t) => ({
           };
         }
       } finally {
+        clearTimeout(expiry);
         await events.return?.();
       }
     },

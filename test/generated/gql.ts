@@ -14,6 +14,10 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
+    "\n  query ListGrants($dataSourceId: ID!) {\n    dataSourceAuthorizations(dataSourceId: $dataSourceId) { userId status hasRefreshToken accessTokenExpiresAt }\n  }\n": typeof types.ListGrantsDocument,
+    "mutation Purge($dataSourceId: ID!) { purgeDataSourceAuthorizations(dataSourceId: $dataSourceId) }": typeof types.PurgeDocument,
+    "mutation RemoveForGrants($id: ID!) { removeDataSource(id: $id) }": typeof types.RemoveForGrantsDocument,
+    "\n  subscription WatchGrants($dataSourceId: ID!) { dataSourceAuthorizationEvents(dataSourceId: $dataSourceId) { userId status } }\n": typeof types.WatchGrantsDocument,
     "\n  query AuthorizationUrl($sessionToken: String!, $dataSourceId: ID, $returnTo: String) {\n    viewerAuthorizationUrl(sessionToken: $sessionToken, dataSourceId: $dataSourceId, returnTo: $returnTo)\n  }\n": typeof types.AuthorizationUrlDocument,
     "\n  mutation SecDetach($contentId: ID!, $dataSourceId: ID!) { detachDataSource(contentId: $contentId, dataSourceId: $dataSourceId) { id } }\n": typeof types.SecDetachDocument,
     "\n  mutation SecAttach($contentId: ID!, $dataSourceId: ID!) { attachDataSource(contentId: $contentId, dataSourceId: $dataSourceId) { id } }\n": typeof types.SecAttachDocument,
@@ -33,6 +37,11 @@ type Documents = {
     "\n  query GetDataSource($id: ID!) { dataSource(id: $id) { id name hostUrl scopes hasClientSecret } }\n": typeof types.GetDataSourceDocument,
     "\n  mutation UpdateDataSource($id: ID!, $input: UpdateDataSourceInput!) {\n    updateDataSource(id: $id, input: $input) { id name hostUrl scopes hasClientSecret clientId }\n  }\n": typeof types.UpdateDataSourceDocument,
     "\n  mutation RemoveDataSource($id: ID!) { removeDataSource(id: $id) }\n": typeof types.RemoveDataSourceDocument,
+    "\n  mutation ConnectHelperCreateUser($input: CreateUserInput!) { createUser(input: $input) { id } }\n": typeof types.ConnectHelperCreateUserDocument,
+    "\n  mutation ConnectHelperCreateKey($userId: ID!) { createApiKey(userId: $userId, name: \"helper\") { key } }\n": typeof types.ConnectHelperCreateKeyDocument,
+    "\n  mutation ConnectHelperCreateContent($input: CreateContentInput!) { createContent(input: $input) { id } }\n": typeof types.ConnectHelperCreateContentDocument,
+    "\n  mutation ConnectHelperContentKey($contentId: ID!) { createContentApiKey(contentId: $contentId) { key } }\n": typeof types.ConnectHelperContentKeyDocument,
+    "\n  mutation ConnectHelperAttach($contentId: ID!, $dataSourceId: ID!) { attachDataSource(contentId: $contentId, dataSourceId: $dataSourceId) { id } }\n": typeof types.ConnectHelperAttachDocument,
     "\n  mutation CreateUser($input: CreateUserInput!) {\n    createUser(input: $input) { id email role }\n  }\n": typeof types.CreateUserDocument,
     "\n  mutation CreateApiKey($userId: ID!, $name: String) {\n    createApiKey(userId: $userId, name: $name) { key apiKey { id name createdAt } }\n  }\n": typeof types.CreateApiKeyDocument,
     "\n  mutation FlowAddSource($input: AddDataSourceInput!) { addDataSource(input: $input) { id redirectUri } }\n": typeof types.FlowAddSourceDocument,
@@ -46,6 +55,10 @@ type Documents = {
     "\n  query Credentials($sessionToken: String!, $dataSourceId: ID) {\n    oauthCredentials(sessionToken: $sessionToken, dataSourceId: $dataSourceId) { accessToken tokenType expiresIn issuedTokenType dataSourceId }\n  }\n": typeof types.CredentialsDocument,
 };
 const documents: Documents = {
+    "\n  query ListGrants($dataSourceId: ID!) {\n    dataSourceAuthorizations(dataSourceId: $dataSourceId) { userId status hasRefreshToken accessTokenExpiresAt }\n  }\n": types.ListGrantsDocument,
+    "mutation Purge($dataSourceId: ID!) { purgeDataSourceAuthorizations(dataSourceId: $dataSourceId) }": types.PurgeDocument,
+    "mutation RemoveForGrants($id: ID!) { removeDataSource(id: $id) }": types.RemoveForGrantsDocument,
+    "\n  subscription WatchGrants($dataSourceId: ID!) { dataSourceAuthorizationEvents(dataSourceId: $dataSourceId) { userId status } }\n": types.WatchGrantsDocument,
     "\n  query AuthorizationUrl($sessionToken: String!, $dataSourceId: ID, $returnTo: String) {\n    viewerAuthorizationUrl(sessionToken: $sessionToken, dataSourceId: $dataSourceId, returnTo: $returnTo)\n  }\n": types.AuthorizationUrlDocument,
     "\n  mutation SecDetach($contentId: ID!, $dataSourceId: ID!) { detachDataSource(contentId: $contentId, dataSourceId: $dataSourceId) { id } }\n": types.SecDetachDocument,
     "\n  mutation SecAttach($contentId: ID!, $dataSourceId: ID!) { attachDataSource(contentId: $contentId, dataSourceId: $dataSourceId) { id } }\n": types.SecAttachDocument,
@@ -65,6 +78,11 @@ const documents: Documents = {
     "\n  query GetDataSource($id: ID!) { dataSource(id: $id) { id name hostUrl scopes hasClientSecret } }\n": types.GetDataSourceDocument,
     "\n  mutation UpdateDataSource($id: ID!, $input: UpdateDataSourceInput!) {\n    updateDataSource(id: $id, input: $input) { id name hostUrl scopes hasClientSecret clientId }\n  }\n": types.UpdateDataSourceDocument,
     "\n  mutation RemoveDataSource($id: ID!) { removeDataSource(id: $id) }\n": types.RemoveDataSourceDocument,
+    "\n  mutation ConnectHelperCreateUser($input: CreateUserInput!) { createUser(input: $input) { id } }\n": types.ConnectHelperCreateUserDocument,
+    "\n  mutation ConnectHelperCreateKey($userId: ID!) { createApiKey(userId: $userId, name: \"helper\") { key } }\n": types.ConnectHelperCreateKeyDocument,
+    "\n  mutation ConnectHelperCreateContent($input: CreateContentInput!) { createContent(input: $input) { id } }\n": types.ConnectHelperCreateContentDocument,
+    "\n  mutation ConnectHelperContentKey($contentId: ID!) { createContentApiKey(contentId: $contentId) { key } }\n": types.ConnectHelperContentKeyDocument,
+    "\n  mutation ConnectHelperAttach($contentId: ID!, $dataSourceId: ID!) { attachDataSource(contentId: $contentId, dataSourceId: $dataSourceId) { id } }\n": types.ConnectHelperAttachDocument,
     "\n  mutation CreateUser($input: CreateUserInput!) {\n    createUser(input: $input) { id email role }\n  }\n": types.CreateUserDocument,
     "\n  mutation CreateApiKey($userId: ID!, $name: String) {\n    createApiKey(userId: $userId, name: $name) { key apiKey { id name createdAt } }\n  }\n": types.CreateApiKeyDocument,
     "\n  mutation FlowAddSource($input: AddDataSourceInput!) { addDataSource(input: $input) { id redirectUri } }\n": types.FlowAddSourceDocument,
@@ -92,6 +110,22 @@ const documents: Documents = {
  */
 export function graphql(source: string): unknown;
 
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ListGrants($dataSourceId: ID!) {\n    dataSourceAuthorizations(dataSourceId: $dataSourceId) { userId status hasRefreshToken accessTokenExpiresAt }\n  }\n"): (typeof documents)["\n  query ListGrants($dataSourceId: ID!) {\n    dataSourceAuthorizations(dataSourceId: $dataSourceId) { userId status hasRefreshToken accessTokenExpiresAt }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation Purge($dataSourceId: ID!) { purgeDataSourceAuthorizations(dataSourceId: $dataSourceId) }"): (typeof documents)["mutation Purge($dataSourceId: ID!) { purgeDataSourceAuthorizations(dataSourceId: $dataSourceId) }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation RemoveForGrants($id: ID!) { removeDataSource(id: $id) }"): (typeof documents)["mutation RemoveForGrants($id: ID!) { removeDataSource(id: $id) }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription WatchGrants($dataSourceId: ID!) { dataSourceAuthorizationEvents(dataSourceId: $dataSourceId) { userId status } }\n"): (typeof documents)["\n  subscription WatchGrants($dataSourceId: ID!) { dataSourceAuthorizationEvents(dataSourceId: $dataSourceId) { userId status } }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -168,6 +202,26 @@ export function graphql(source: "\n  mutation UpdateDataSource($id: ID!, $input:
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation RemoveDataSource($id: ID!) { removeDataSource(id: $id) }\n"): (typeof documents)["\n  mutation RemoveDataSource($id: ID!) { removeDataSource(id: $id) }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ConnectHelperCreateUser($input: CreateUserInput!) { createUser(input: $input) { id } }\n"): (typeof documents)["\n  mutation ConnectHelperCreateUser($input: CreateUserInput!) { createUser(input: $input) { id } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ConnectHelperCreateKey($userId: ID!) { createApiKey(userId: $userId, name: \"helper\") { key } }\n"): (typeof documents)["\n  mutation ConnectHelperCreateKey($userId: ID!) { createApiKey(userId: $userId, name: \"helper\") { key } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ConnectHelperCreateContent($input: CreateContentInput!) { createContent(input: $input) { id } }\n"): (typeof documents)["\n  mutation ConnectHelperCreateContent($input: CreateContentInput!) { createContent(input: $input) { id } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ConnectHelperContentKey($contentId: ID!) { createContentApiKey(contentId: $contentId) { key } }\n"): (typeof documents)["\n  mutation ConnectHelperContentKey($contentId: ID!) { createContentApiKey(contentId: $contentId) { key } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ConnectHelperAttach($contentId: ID!, $dataSourceId: ID!) { attachDataSource(contentId: $contentId, dataSourceId: $dataSourceId) { id } }\n"): (typeof documents)["\n  mutation ConnectHelperAttach($contentId: ID!, $dataSourceId: ID!) { attachDataSource(contentId: $contentId, dataSourceId: $dataSourceId) { id } }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -1,0 +1,70 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { graphql } from './generated/gql.js';
+import { TestBrowser, loginAtProvider } from './support/browser.js';
+import { exchange, startFlowEnvironment, type FlowEnvironment } from './support/flow.js';
+import { gql } from './support/server.js';
+import { subscribe, wsClient } from './support/subscriptions.js';
+
+/** Admin oversight of viewer grants: listing, purge, and removal of a data source revoking everyone. */
+const ListGrants = graphql(`
+  query ListGrants($dataSourceId: ID!) {
+    dataSourceAuthorizations(dataSourceId: $dataSourceId) { userId status hasRefreshToken accessTokenExpiresAt }
+  }
+`);
+const Purge = graphql(`mutation Purge($dataSourceId: ID!) { purgeDataSourceAuthorizations(dataSourceId: $dataSourceId) }`);
+const Remove = graphql(`mutation RemoveForGrants($id: ID!) { removeDataSource(id: $id) }`);
+const Watch = graphql(`
+  subscription WatchGrants($dataSourceId: ID!) { dataSourceAuthorizationEvents(dataSourceId: $dataSourceId) { userId status } }
+`);
+
+describe('admin oversight of viewer authorizations', () => {
+  let env: FlowEnvironment;
+  const viewers: Array<{ id: string; token: string }> = [];
+
+  const authorize = async (login: string) => {
+    const id = await env.addViewer(login);
+    const token = await env.sessionToken(id);
+    const url = (await exchange(env.server.url, env.contentKey, token)).json.payload.authorization_url as string;
+    await loginAtProvider(new TestBrowser(), url, { login, stopAt: (u) => u.includes('/v1/integrations/callback') });
+    viewers.push({ id, token });
+  };
+
+  beforeAll(async () => {
+    env = await startFlowEnvironment('databricks');
+    await authorize('erin');
+    await authorize('frank');
+  });
+  afterAll(() => env?.close());
+
+  it('lists every viewer of a data source for admins only, without tokens', async () => {
+    const listed = await gql(env.server.url, ListGrants, { dataSourceId: env.dataSourceId }, env.account.admin.key);
+    expect(listed.data!.dataSourceAuthorizations).toHaveLength(2);
+    expect(listed.data!.dataSourceAuthorizations.every((g) => g.status === 'AUTHORIZED' && g.hasRefreshToken)).toBe(true);
+    const refused = await gql(env.server.url, ListGrants, { dataSourceId: env.dataSourceId }, env.account.publisher.key);
+    expect(refused.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  });
+
+  it('purges every grant, tells dashboards, and the viewers must log in again', async () => {
+    const watch = subscribe(wsClient(env.server.url, env.account.admin.key), Watch, { dataSourceId: env.dataSourceId });
+    await new Promise((r) => setTimeout(r, 200));
+    const purged = await gql(env.server.url, Purge, { dataSourceId: env.dataSourceId }, env.account.admin.key);
+    expect(purged.data!.purgeDataSourceAuthorizations).toBe(2);
+    const events = [await watch.next(), await watch.next()].map((e) => e.dataSourceAuthorizationEvents);
+    expect(events.map((e) => e.status)).toEqual(['REVOKED', 'REVOKED']);
+    expect(new Set(events.map((e) => e.userId))).toEqual(new Set(viewers.map((v) => v.id)));
+    await watch.close();
+    for (const viewer of viewers) {
+      const result = await exchange(env.server.url, env.contentKey, viewer.token);
+      expect(result.json).toMatchObject({ code: 214 });
+    }
+  });
+
+  it('removing a data source removes its grants and attachments', async () => {
+    await authorize('gina');
+    const removed = await gql(env.server.url, Remove, { id: env.dataSourceId }, env.account.admin.key);
+    expect(removed.data!.removeDataSource).toBe(true);
+    expect(await env.server.services.db.prisma.viewerAuthorization.count({ where: { dataSourceId: env.dataSourceId } })).toBe(0);
+    const result = await exchange(env.server.url, env.contentKey, viewers.at(-1)!.token);
+    expect(result.json).toMatchObject({ code: 212 });
+  });
+});
