@@ -42,10 +42,6 @@ export class OAuthClients {
     return config;
   }
 
-  forget(dataSourceId: string): void {
-    this.cache.delete(dataSourceId);
-  }
-
   private async build(ds: DataSource): Promise<client.Configuration> {
     const provider = providerFor(ds.provider);
     const endpoints = provider.endpoints(ds.hostUrl);

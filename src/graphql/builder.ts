@@ -70,3 +70,13 @@ builder.scalarType('DateTime', {
 
 builder.queryType({});
 builder.mutationType({});
+
+/** For nullable lookups by id: an unknown (or another account's) id reads as null, not an error. */
+export async function nullIfNotFound<T>(lookup: Promise<T>): Promise<T | null> {
+  try {
+    return await lookup;
+  } catch (error) {
+    if (error instanceof AppError && error.code === 'NOT_FOUND') return null;
+    throw error;
+  }
+}

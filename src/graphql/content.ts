@@ -1,4 +1,4 @@
-import { builder } from './builder.js';
+import { builder, nullIfNotFound } from './builder.js';
 import { DataSourceType } from './data-source.js';
 import { CreatedApiKeyType } from './user.js';
 
@@ -32,14 +32,7 @@ builder.queryField('content', (t) =>
     nullable: true,
     authScopes: { authenticated: true },
     args: { id: t.arg.id({ required: true }) },
-    resolve: async (_query, _root, { id }, { principal, services }) => {
-      try {
-        return await services.contents.get(principal!, String(id));
-      } catch (error) {
-        if ((error as { code?: string }).code === 'NOT_FOUND') return null;
-        throw error;
-      }
-    },
+    resolve: (_query, _root, { id }, { principal, services }) => nullIfNotFound(services.contents.get(principal!, String(id))),
   }),
 );
 

@@ -1,6 +1,6 @@
 import { redirectUriFor } from '../infra/config.js';
 import { providerFor } from '../providers/index.js';
-import { builder } from './builder.js';
+import { builder, nullIfNotFound } from './builder.js';
 
 /** Data sources: the admin side of the seed (an OAuth app registered at the provider). */
 export const ProviderEnum = builder.enumType('Provider', { values: ['DATABRICKS', 'SNOWFLAKE'] as const });
@@ -66,14 +66,7 @@ builder.queryFields((t) => ({
     nullable: true,
     authScopes: { user: true },
     args: { id: t.arg.id({ required: true }) },
-    resolve: async (_query, _root, { id }, { principal, services }) => {
-      try {
-        return await services.dataSources.get(principal!, String(id));
-      } catch (error) {
-        if ((error as { code?: string }).code === 'NOT_FOUND') return null;
-        throw error;
-      }
-    },
+    resolve: (_query, _root, { id }, { principal, services }) => nullIfNotFound(services.dataSources.get(principal!, String(id))),
   }),
 }));
 

@@ -33,4 +33,3 @@ export function sendConnectError(res: ServerResponse, error: AppError): void {
   sendJson(res, status, { code, error: error.message, payload }, headers);
 }
 
-export const connectErrorCodes = CODES;
