@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Config } from './infra/config.js';
 import { openDatabase, type Database, type OpenDatabaseOptions } from './infra/db.js';
 import { MemoryEventBus } from './infra/events-memory.js';
+import { PostgresEventBus } from './infra/events-postgres.js';
 import { loadKeys, verifyKeyFingerprints, type ServerKeys } from './infra/keys.js';
 import type { Logger } from './infra/logger.js';
 import { AttachmentResolver } from './core/attachments.js';
@@ -46,15 +47,16 @@ export interface Services {
 export async function createServices(config: Config, logger: Logger, dbOptions: OpenDatabaseOptions = {}): Promise<Services> {
   const keys = loadKeys(config);
   const db = await openDatabase(config, dbOptions);
+  let events: EventBus;
   try {
     await verifyKeyFingerprints(db.prisma, keys.keyring);
+    events = db.pool && config.databaseUrl ? await PostgresEventBus.start(db.pool, config.databaseUrl, logger) : new MemoryEventBus();
   } catch (error) {
     await db.close();
     throw error;
   }
   const { prisma } = db;
   const instanceId = config.instanceId ?? randomUUID();
-  const events = new MemoryEventBus();
   const cacheTtlMs = config.hotCacheTtlSeconds * 1000;
   const identity = new IdentityService(prisma, cacheTtlMs);
   const attachments = new AttachmentResolver(prisma, cacheTtlMs);

@@ -4,6 +4,12 @@ import { TestBrowser, loginAtProvider } from './support/browser.js';
 import { createTestDatabase, usingPostgres, type TestDatabase } from './support/database.js';
 import { exchange, expireAccessToken, startFlowEnvironment, type FlowEnvironment } from './support/flow.js';
 import { startTestServer, type TestServer } from './support/server.js';
+import { subscribe, wsClient } from './support/subscriptions.js';
+import { graphql } from './generated/gql.js';
+
+const SiblingStatus = graphql(`
+  subscription SiblingStatus($sessionToken: String!) { authorizationStatus(sessionToken: $sessionToken) { status } }
+`);
 
 /**
  * Several server processes' worth of instances on one PostgreSQL (checklist E2, A13): an expired
@@ -30,13 +36,20 @@ describe.skipIf(!usingPostgres)('three instances on one PostgreSQL', () => {
     );
     viewerId = await env.addViewer('alice');
     sessionToken = await env.sessionToken(viewerId);
-    const url = (await exchange(env.server.url, env.contentKey, sessionToken)).json.payload.authorization_url as string;
-    await loginAtProvider(new TestBrowser(), url, { login: 'alice', stopAt: (u) => u.includes('/v1/integrations/callback') });
   });
   afterAll(async () => {
     for (const sibling of siblings) await sibling.close();
     await env?.close();
     await database?.drop();
+  });
+
+  it('delivers a callback on one instance to a subscriber on another (LISTEN/NOTIFY)', async () => {
+    const status = subscribe(wsClient(siblings[0]!.url, env.contentKey), SiblingStatus, { sessionToken });
+    expect((await status.next()).authorizationStatus.status).toBe('NOT_AUTHORIZED');
+    const url = (await exchange(env.server.url, env.contentKey, sessionToken)).json.payload.authorization_url as string;
+    await loginAtProvider(new TestBrowser(), url, { login: 'alice', stopAt: (u) => u.includes('/v1/integrations/callback') });
+    expect((await status.next((e) => e.authorizationStatus.status === 'AUTHORIZED')).authorizationStatus.status).toBe('AUTHORIZED');
+    await status.close();
   });
 
   it('refreshes once across instances and keeps the rotated grant alive', async () => {

@@ -1,7 +1,8 @@
 /**
  * Authorization status events. Events carry ids and a status only, never a token: a subscriber
  * re-reads what it needs. The bus is an interface so that the in-process implementation
- * (infra/events-memory.ts) can be swapped for PostgreSQL LISTEN/NOTIFY in one file.
+ * (infra/events-memory.ts, the embedded database's single process) and PostgreSQL LISTEN/NOTIFY
+ * (infra/events-postgres.ts, several instances) are one file each.
  */
 export type AuthorizationStatusValue =
   | 'NOT_AUTHORIZED'

@@ -37,6 +37,7 @@ type Documents = {
     "\n  query GetDataSource($id: ID!) { dataSource(id: $id) { id name hostUrl scopes hasClientSecret } }\n": typeof types.GetDataSourceDocument,
     "\n  mutation UpdateDataSource($id: ID!, $input: UpdateDataSourceInput!) {\n    updateDataSource(id: $id, input: $input) { id name hostUrl scopes hasClientSecret clientId }\n  }\n": typeof types.UpdateDataSourceDocument,
     "\n  mutation RemoveDataSource($id: ID!) { removeDataSource(id: $id) }\n": typeof types.RemoveDataSourceDocument,
+    "\n  subscription SiblingStatus($sessionToken: String!) { authorizationStatus(sessionToken: $sessionToken) { status } }\n": typeof types.SiblingStatusDocument,
     "\n  mutation ConnectHelperCreateUser($input: CreateUserInput!) { createUser(input: $input) { id } }\n": typeof types.ConnectHelperCreateUserDocument,
     "\n  mutation ConnectHelperCreateKey($userId: ID!) { createApiKey(userId: $userId, name: \"helper\") { key } }\n": typeof types.ConnectHelperCreateKeyDocument,
     "\n  mutation ConnectHelperCreateContent($input: CreateContentInput!) { createContent(input: $input) { id } }\n": typeof types.ConnectHelperCreateContentDocument,
@@ -78,6 +79,7 @@ const documents: Documents = {
     "\n  query GetDataSource($id: ID!) { dataSource(id: $id) { id name hostUrl scopes hasClientSecret } }\n": types.GetDataSourceDocument,
     "\n  mutation UpdateDataSource($id: ID!, $input: UpdateDataSourceInput!) {\n    updateDataSource(id: $id, input: $input) { id name hostUrl scopes hasClientSecret clientId }\n  }\n": types.UpdateDataSourceDocument,
     "\n  mutation RemoveDataSource($id: ID!) { removeDataSource(id: $id) }\n": types.RemoveDataSourceDocument,
+    "\n  subscription SiblingStatus($sessionToken: String!) { authorizationStatus(sessionToken: $sessionToken) { status } }\n": types.SiblingStatusDocument,
     "\n  mutation ConnectHelperCreateUser($input: CreateUserInput!) { createUser(input: $input) { id } }\n": types.ConnectHelperCreateUserDocument,
     "\n  mutation ConnectHelperCreateKey($userId: ID!) { createApiKey(userId: $userId, name: \"helper\") { key } }\n": types.ConnectHelperCreateKeyDocument,
     "\n  mutation ConnectHelperCreateContent($input: CreateContentInput!) { createContent(input: $input) { id } }\n": types.ConnectHelperCreateContentDocument,
@@ -202,6 +204,10 @@ export function graphql(source: "\n  mutation UpdateDataSource($id: ID!, $input:
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation RemoveDataSource($id: ID!) { removeDataSource(id: $id) }\n"): (typeof documents)["\n  mutation RemoveDataSource($id: ID!) { removeDataSource(id: $id) }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription SiblingStatus($sessionToken: String!) { authorizationStatus(sessionToken: $sessionToken) { status } }\n"): (typeof documents)["\n  subscription SiblingStatus($sessionToken: String!) { authorizationStatus(sessionToken: $sessionToken) { status } }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
