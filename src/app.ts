@@ -77,6 +77,8 @@ export async function createServices(config: Config, logger: Logger, dbOptions: 
   const refresher = new Refresher(prisma, store, clients, events, instanceId, logger, freshness);
   const credentials = new CredentialService(prisma, sessions, attachments, store, refresher, flow, freshness);
   const authorizations = new ViewerAuthorizations(prisma, store, clients, events, flow, dataSources, logger);
+  // A status change made by another instance makes this instance's cached row stale.
+  events.tap((event) => store.forget(event.dataSourceId, event.userId));
   const stopMaintenance = scheduleMaintenance(prisma, logger);
   return {
     config,

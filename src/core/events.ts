@@ -30,6 +30,8 @@ export interface EventBus {
   publish(event: AuthorizationStatusEvent): Promise<void>;
   /** Events matching the filter until the iterator is returned (the subscriber disconnects). */
   subscribe(filter: EventFilter): AsyncIterableIterator<AuthorizationStatusEvent>;
+  /** Sees every event, from any instance (used to drop cached rows another instance changed). */
+  tap(listener: (event: AuthorizationStatusEvent) => void): void;
   close(): Promise<void>;
 }
 

@@ -9,8 +9,14 @@ type Listener = { filter: EventFilter; push: (event: AuthorizationStatusEvent) =
 
 export class MemoryEventBus implements EventBus {
   private readonly byDataSource = new Map<string, Set<Listener>>();
+  private readonly taps: Array<(event: AuthorizationStatusEvent) => void> = [];
+
+  tap(listener: (event: AuthorizationStatusEvent) => void): void {
+    this.taps.push(listener);
+  }
 
   async publish(event: AuthorizationStatusEvent): Promise<void> {
+    for (const tap of this.taps) tap(event);
     for (const listener of this.byDataSource.get(event.dataSourceId) ?? []) {
       if (matches(listener.filter, event)) listener.push(event);
     }
@@ -60,5 +66,6 @@ export class MemoryEventBus implements EventBus {
 
   async close(): Promise<void> {
     this.byDataSource.clear();
+    this.taps.length = 0;
   }
 }

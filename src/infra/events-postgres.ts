@@ -53,6 +53,10 @@ export class PostgresEventBus implements EventBus {
     return this.local.subscribe(filter);
   }
 
+  tap(listener: (event: AuthorizationStatusEvent) => void): void {
+    this.local.tap(listener);
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     await this.local.close();
