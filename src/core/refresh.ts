@@ -25,7 +25,8 @@ const LEASE_MS = 30_000;
 const WAIT_STEP_MS = 50;
 const MAX_BACKOFF_MS = 5 * 60_000;
 
-export type RefreshResult = ViewerAuthorization;
+/** The row after the refresh, or null when it disappeared meanwhile (logout, removed data source). */
+export type RefreshResult = ViewerAuthorization | null;
 
 export class Refresher {
   private readonly inFlight = new Map<string, Promise<RefreshResult>>();
@@ -60,7 +61,7 @@ export class Refresher {
       if (Date.now() > deadline) return this.outageAnswer(row);
       await new Promise((resolve) => setTimeout(resolve, WAIT_STEP_MS));
       const reread = await this.store.find(row.dataSourceId, row.userId, { fresh: true });
-      if (!reread) throw new AppError('NOT_AUTHORIZED', 'This viewer has not authorized the data source');
+      if (!reread) return null; // logged out or removed meanwhile
       row = reread;
     }
   }

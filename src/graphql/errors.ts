@@ -26,7 +26,7 @@ export function maskError(
   logger: Logger,
   requestId: string,
 ): GraphQLFormattedError {
-  const original = unwrapResolverError(error);
+  const original = appErrorIn(error) ?? unwrapResolverError(error);
   if (original instanceof AppError) {
     return {
       message: original.message,
@@ -41,8 +41,10 @@ export function maskError(
     return { message: withoutEchoedValue(formatted.message, error), locations: formatted.locations, extensions: { code } };
   }
   if (original instanceof GraphQLError && !original.originalError && code === undefined) {
-    // graphql-js errors raised outside Apollo (graphql-ws): syntax/validation, safe to show.
-    return { message: formatted.message, locations: formatted.locations, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } };
+    // graphql-js errors raised outside Apollo (graphql-ws): syntax/validation, safe to show, but
+    // without the schema hints Apollo hides too.
+    const message = formatted.message.replace(/ Did you mean .*\?$/, '');
+    return { message, locations: formatted.locations, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } };
   }
   logger.error({ requestId, err: describe(original) }, 'unhandled error in GraphQL operation');
   return {
@@ -64,6 +66,15 @@ function withoutEchoedValue(message: string, error: unknown): string {
   const reason =
     (inner?.originalError as { message?: string } | undefined)?.message ?? (inner && inner.message !== message ? inner.message : undefined);
   return `Variable "$${match[1]}" has an invalid value${reason ? `: ${reason}` : ''}`;
+}
+
+/** The AppError behind a (possibly wrapped) error: graphql-ws wraps subscribe errors without a path. */
+function appErrorIn(error: unknown): AppError | undefined {
+  for (let current = error, depth = 0; current && depth < 5; depth++) {
+    if (current instanceof AppError) return current;
+    current = (current as { originalError?: unknown }).originalError;
+  }
+  return undefined;
 }
 
 /** The class, code and stack of an error without its message, which may embed secret values. */

@@ -64,9 +64,12 @@ export function createConnectApi(services: Services) {
 async function exchangeCredentials({ req, res, principal, services }: RouteContext) {
   const contentType = req.headers['content-type'] ?? '';
   const raw = await readBody(req);
-  const form = contentType.includes('application/json')
-    ? new URLSearchParams(Object.entries(parseJson(raw) as Record<string, string>))
-    : new URLSearchParams(raw);
+  let form: URLSearchParams;
+  if (contentType.includes('application/json')) {
+    const json = parseJson(raw);
+    if (typeof json !== 'object' || json === null || Array.isArray(json)) throw badInput('body', 'must be a JSON object');
+    form = new URLSearchParams(Object.entries(json).map(([k, v]): [string, string] => [k, String(v)]));
+  } else form = new URLSearchParams(raw);
   if (form.get('grant_type') !== TOKEN_EXCHANGE) throw badInput('grant_type', `must be ${TOKEN_EXCHANGE}`);
   if (form.get('subject_token_type') !== USER_SESSION_TOKEN) {
     throw badInput('subject_token_type', `must be ${USER_SESSION_TOKEN} (service-account tokens are not supported)`);

@@ -6,7 +6,7 @@ import { useServer } from 'graphql-ws/use/ws';
 import type { Services } from '../app.js';
 import type { Principal } from '../core/principal.js';
 import type { GraphQLContext } from '../graphql/builder.js';
-import { maskError } from '../graphql/errors.js';
+import { describe, maskError } from '../graphql/errors.js';
 import { schema } from '../graphql/schema.js';
 
 /**
@@ -26,12 +26,21 @@ export function attachWebSocketServer(server: http.Server, services: Services) {
   const disposable = useServer<Record<string, unknown> | undefined, Extra>(
     {
       schema,
+      // Never put internal error text into close reasons, whatever NODE_ENV says (checklist F4).
+      isProd: true,
       connectionInitWaitTimeout: 3_000,
       onConnect: async (ctx) => {
         const params = ctx.connectionParams ?? {};
         const raw = typeof params.authorization === 'string' ? params.authorization : typeof params.apiKey === 'string' ? `Key ${params.apiKey}` : '';
         const key = /^Key\s+(\S+)$/i.exec(raw)?.[1];
-        const principal = key ? await services.identity.authenticate(key) : null;
+        let principal;
+        try {
+          principal = key ? await services.identity.authenticate(key) : null;
+        } catch (error) {
+          // graphql-ws prints what onConnect throws with console.error: never the raw message.
+          services.logger.error({ err: describe(error) }, 'WebSocket authentication failed');
+          throw new Error('Internal server error');
+        }
         if (!principal) return false;
         ctx.extra.principal = principal;
         return true;
@@ -59,8 +68,7 @@ export function attachWebSocketServer(server: http.Server, services: Services) {
           errors: result.errors.map((error) => maskError(error.toJSON(), error, services.logger, randomUUID())),
         };
       },
-      onError: (_ctx, _id, _payload, errors) =>
-        errors.map((error) => new GraphQLError(maskError(error.toJSON(), error, services.logger, randomUUID()).message)),
+      onError: (_ctx, _id, _payload, errors) => errors.map((error) => maskError(error.toJSON(), error, services.logger, randomUUID())),
     },
     wss,
   );

@@ -23,6 +23,10 @@ type Documents = {
     "\n  mutation SecAttach($contentId: ID!, $dataSourceId: ID!) { attachDataSource(contentId: $contentId, dataSourceId: $dataSourceId) { id } }\n": typeof types.SecAttachDocument,
     "\n  mutation SecCreateContent($input: CreateContentInput!) { createContent(input: $input) { id } }\n": typeof types.SecCreateContentDocument,
     "\n  mutation SecContentKey($contentId: ID!) { createContentApiKey(contentId: $contentId) { key } }\n": typeof types.SecContentKeyDocument,
+    "\n  subscription CapiStatus($sessionToken: String!, $dataSourceId: ID) {\n    authorizationStatus(sessionToken: $sessionToken, dataSourceId: $dataSourceId) { dataSourceId userId status authorizationUrl }\n  }\n": typeof types.CapiStatusDocument,
+    "\n  subscription CapiAdminEvents($dataSourceId: ID!) { dataSourceAuthorizationEvents(dataSourceId: $dataSourceId) { userId status } }\n": typeof types.CapiAdminEventsDocument,
+    "\n  mutation CapiRevoke($dataSourceId: ID!, $userId: ID) { revokeAuthorization(dataSourceId: $dataSourceId, userId: $userId) }\n": typeof types.CapiRevokeDocument,
+    "\n  query CapiDataSources { dataSources { id name clientId hasClientSecret hostUrl scopes redirectUri } }\n": typeof types.CapiDataSourcesDocument,
     "query Me { me { id email role accountId } }": typeof types.MeDocument,
     "\n  mutation CreateContent($input: CreateContentInput!) { createContent(input: $input) { id name url ownerId } }\n": typeof types.CreateContentDocument,
     "\n  mutation CreateContentApiKey($contentId: ID!) { createContentApiKey(contentId: $contentId) { key apiKey { id } } }\n": typeof types.CreateContentApiKeyDocument,
@@ -54,6 +58,9 @@ type Documents = {
     "\n  subscription Status($sessionToken: String!, $dataSourceId: ID) {\n    authorizationStatus(sessionToken: $sessionToken, dataSourceId: $dataSourceId) { dataSourceId userId status authorizationUrl at }\n  }\n": typeof types.StatusDocument,
     "\n  subscription AdminEvents($dataSourceId: ID!) { dataSourceAuthorizationEvents(dataSourceId: $dataSourceId) { userId status } }\n": typeof types.AdminEventsDocument,
     "\n  query Credentials($sessionToken: String!, $dataSourceId: ID) {\n    oauthCredentials(sessionToken: $sessionToken, dataSourceId: $dataSourceId) { accessToken tokenType expiresIn issuedTokenType dataSourceId }\n  }\n": typeof types.CredentialsDocument,
+    "\n  subscription WsStatus($sessionToken: String!, $dataSourceId: ID) {\n    authorizationStatus(sessionToken: $sessionToken, dataSourceId: $dataSourceId) { dataSourceId userId status authorizationUrl }\n  }\n": typeof types.WsStatusDocument,
+    "\n  subscription WsAdminEvents($dataSourceId: ID!) { dataSourceAuthorizationEvents(dataSourceId: $dataSourceId) { dataSourceId userId status authorizationUrl } }\n": typeof types.WsAdminEventsDocument,
+    "\n  mutation WsRevoke($dataSourceId: ID!, $userId: ID) { revokeAuthorization(dataSourceId: $dataSourceId, userId: $userId) }\n": typeof types.WsRevokeDocument,
 };
 const documents: Documents = {
     "\n  query ListGrants($dataSourceId: ID!) {\n    dataSourceAuthorizations(dataSourceId: $dataSourceId) { userId status hasRefreshToken accessTokenExpiresAt }\n  }\n": types.ListGrantsDocument,
@@ -65,6 +72,10 @@ const documents: Documents = {
     "\n  mutation SecAttach($contentId: ID!, $dataSourceId: ID!) { attachDataSource(contentId: $contentId, dataSourceId: $dataSourceId) { id } }\n": types.SecAttachDocument,
     "\n  mutation SecCreateContent($input: CreateContentInput!) { createContent(input: $input) { id } }\n": types.SecCreateContentDocument,
     "\n  mutation SecContentKey($contentId: ID!) { createContentApiKey(contentId: $contentId) { key } }\n": types.SecContentKeyDocument,
+    "\n  subscription CapiStatus($sessionToken: String!, $dataSourceId: ID) {\n    authorizationStatus(sessionToken: $sessionToken, dataSourceId: $dataSourceId) { dataSourceId userId status authorizationUrl }\n  }\n": types.CapiStatusDocument,
+    "\n  subscription CapiAdminEvents($dataSourceId: ID!) { dataSourceAuthorizationEvents(dataSourceId: $dataSourceId) { userId status } }\n": types.CapiAdminEventsDocument,
+    "\n  mutation CapiRevoke($dataSourceId: ID!, $userId: ID) { revokeAuthorization(dataSourceId: $dataSourceId, userId: $userId) }\n": types.CapiRevokeDocument,
+    "\n  query CapiDataSources { dataSources { id name clientId hasClientSecret hostUrl scopes redirectUri } }\n": types.CapiDataSourcesDocument,
     "query Me { me { id email role accountId } }": types.MeDocument,
     "\n  mutation CreateContent($input: CreateContentInput!) { createContent(input: $input) { id name url ownerId } }\n": types.CreateContentDocument,
     "\n  mutation CreateContentApiKey($contentId: ID!) { createContentApiKey(contentId: $contentId) { key apiKey { id } } }\n": types.CreateContentApiKeyDocument,
@@ -96,6 +107,9 @@ const documents: Documents = {
     "\n  subscription Status($sessionToken: String!, $dataSourceId: ID) {\n    authorizationStatus(sessionToken: $sessionToken, dataSourceId: $dataSourceId) { dataSourceId userId status authorizationUrl at }\n  }\n": types.StatusDocument,
     "\n  subscription AdminEvents($dataSourceId: ID!) { dataSourceAuthorizationEvents(dataSourceId: $dataSourceId) { userId status } }\n": types.AdminEventsDocument,
     "\n  query Credentials($sessionToken: String!, $dataSourceId: ID) {\n    oauthCredentials(sessionToken: $sessionToken, dataSourceId: $dataSourceId) { accessToken tokenType expiresIn issuedTokenType dataSourceId }\n  }\n": types.CredentialsDocument,
+    "\n  subscription WsStatus($sessionToken: String!, $dataSourceId: ID) {\n    authorizationStatus(sessionToken: $sessionToken, dataSourceId: $dataSourceId) { dataSourceId userId status authorizationUrl }\n  }\n": types.WsStatusDocument,
+    "\n  subscription WsAdminEvents($dataSourceId: ID!) { dataSourceAuthorizationEvents(dataSourceId: $dataSourceId) { dataSourceId userId status authorizationUrl } }\n": types.WsAdminEventsDocument,
+    "\n  mutation WsRevoke($dataSourceId: ID!, $userId: ID) { revokeAuthorization(dataSourceId: $dataSourceId, userId: $userId) }\n": types.WsRevokeDocument,
 };
 
 /**
@@ -148,6 +162,22 @@ export function graphql(source: "\n  mutation SecCreateContent($input: CreateCon
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation SecContentKey($contentId: ID!) { createContentApiKey(contentId: $contentId) { key } }\n"): (typeof documents)["\n  mutation SecContentKey($contentId: ID!) { createContentApiKey(contentId: $contentId) { key } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription CapiStatus($sessionToken: String!, $dataSourceId: ID) {\n    authorizationStatus(sessionToken: $sessionToken, dataSourceId: $dataSourceId) { dataSourceId userId status authorizationUrl }\n  }\n"): (typeof documents)["\n  subscription CapiStatus($sessionToken: String!, $dataSourceId: ID) {\n    authorizationStatus(sessionToken: $sessionToken, dataSourceId: $dataSourceId) { dataSourceId userId status authorizationUrl }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription CapiAdminEvents($dataSourceId: ID!) { dataSourceAuthorizationEvents(dataSourceId: $dataSourceId) { userId status } }\n"): (typeof documents)["\n  subscription CapiAdminEvents($dataSourceId: ID!) { dataSourceAuthorizationEvents(dataSourceId: $dataSourceId) { userId status } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CapiRevoke($dataSourceId: ID!, $userId: ID) { revokeAuthorization(dataSourceId: $dataSourceId, userId: $userId) }\n"): (typeof documents)["\n  mutation CapiRevoke($dataSourceId: ID!, $userId: ID) { revokeAuthorization(dataSourceId: $dataSourceId, userId: $userId) }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query CapiDataSources { dataSources { id name clientId hasClientSecret hostUrl scopes redirectUri } }\n"): (typeof documents)["\n  query CapiDataSources { dataSources { id name clientId hasClientSecret hostUrl scopes redirectUri } }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -272,6 +302,18 @@ export function graphql(source: "\n  subscription AdminEvents($dataSourceId: ID!
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query Credentials($sessionToken: String!, $dataSourceId: ID) {\n    oauthCredentials(sessionToken: $sessionToken, dataSourceId: $dataSourceId) { accessToken tokenType expiresIn issuedTokenType dataSourceId }\n  }\n"): (typeof documents)["\n  query Credentials($sessionToken: String!, $dataSourceId: ID) {\n    oauthCredentials(sessionToken: $sessionToken, dataSourceId: $dataSourceId) { accessToken tokenType expiresIn issuedTokenType dataSourceId }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription WsStatus($sessionToken: String!, $dataSourceId: ID) {\n    authorizationStatus(sessionToken: $sessionToken, dataSourceId: $dataSourceId) { dataSourceId userId status authorizationUrl }\n  }\n"): (typeof documents)["\n  subscription WsStatus($sessionToken: String!, $dataSourceId: ID) {\n    authorizationStatus(sessionToken: $sessionToken, dataSourceId: $dataSourceId) { dataSourceId userId status authorizationUrl }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription WsAdminEvents($dataSourceId: ID!) { dataSourceAuthorizationEvents(dataSourceId: $dataSourceId) { dataSourceId userId status authorizationUrl } }\n"): (typeof documents)["\n  subscription WsAdminEvents($dataSourceId: ID!) { dataSourceAuthorizationEvents(dataSourceId: $dataSourceId) { dataSourceId userId status authorizationUrl } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation WsRevoke($dataSourceId: ID!, $userId: ID) { revokeAuthorization(dataSourceId: $dataSourceId, userId: $userId) }\n"): (typeof documents)["\n  mutation WsRevoke($dataSourceId: ID!, $userId: ID) { revokeAuthorization(dataSourceId: $dataSourceId, userId: $userId) }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};
