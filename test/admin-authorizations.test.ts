@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { graphql } from './generated/gql.js';
 import { TestBrowser, loginAtProvider } from './support/browser.js';
-import { exchange, startFlowEnvironment, type FlowEnvironment } from './support/flow.js';
+import { exchange, startFlowEnvironment, updateAuthorization, type FlowEnvironment } from './support/flow.js';
 import { gql } from './support/server.js';
 import { subscribe, wsClient } from './support/subscriptions.js';
 
@@ -42,6 +42,24 @@ describe('admin oversight of viewer authorizations', () => {
     expect(listed.data!.dataSourceAuthorizations.every((g) => g.status === 'AUTHORIZED' && g.hasRefreshToken)).toBe(true);
     const refused = await gql(env.server.url, ListGrants, { dataSourceId: env.dataSourceId }, env.account.publisher.key);
     expect(refused.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  });
+
+  it("never serves a token copied from another viewer's row (associated data binds it)", async () => {
+    const [erin, frank] = viewers;
+    const prisma = env.server.services.db.prisma;
+    const source = await prisma.viewerAuthorization.findFirstOrThrow({ where: { userId: erin!.id } });
+    await updateAuthorization(env.server, env.dataSourceId, frank!.id, {
+      accessTokenSealed: source.accessTokenSealed,
+      refreshTokenSealed: source.refreshTokenSealed,
+    });
+    const result = await exchange(env.server.url, env.contentKey, frank!.token);
+    expect(result.json).toMatchObject({ code: 215 });
+    expect(result.text).not.toContain(env.server.services.store.openAccessToken(source)!);
+    // Frank logs in again; Erin was never affected.
+    const url = result.json.payload.authorization_url as string;
+    await loginAtProvider(new TestBrowser(), url, { login: 'frank', stopAt: (u) => u.includes('/v1/integrations/callback') });
+    expect((await exchange(env.server.url, env.contentKey, frank!.token)).status).toBe(200);
+    expect((await exchange(env.server.url, env.contentKey, erin!.token)).status).toBe(200);
   });
 
   it('purges every grant, tells dashboards, and the viewers must log in again', async () => {

@@ -1,4 +1,5 @@
-import type { PrismaClient } from '../generated/prisma/client.js';
+import type { PrismaClient, ViewerAuthorization } from '../generated/prisma/client.js';
+import { CryptoError } from '../infra/crypto.js';
 import type { AttachmentResolver } from './attachments.js';
 import type { AuthorizationFlow } from './authorization-flow.js';
 import type { AuthorizationStore } from './authorizations.js';
@@ -54,15 +55,14 @@ export class CredentialService {
     const dataSource = await this.attachments.resolve(session, dataSourceId);
     let row = await this.store.find(dataSource.id, session.userId);
     if (row?.status === 'AUTHORIZED' && !this.freshness.isFresh(row)) row = await this.refresher.refresh(row, dataSource);
-    if (!row || row.status !== 'AUTHORIZED') {
+    const accessToken = row?.status === 'AUTHORIZED' ? await this.openOrInvalidate(row) : undefined;
+    if (!row || !accessToken) {
       const authorizationUrl = await this.flow.createTransaction(session, dataSource);
-      if (row?.status === 'REAUTHORIZATION_REQUIRED') {
+      if (row?.status === 'REAUTHORIZATION_REQUIRED' || row?.status === 'AUTHORIZED') {
         throw new AppError('REAUTHORIZATION_REQUIRED', 'The viewer must authorize this data source again', { authorizationUrl });
       }
       throw new AppError('NOT_AUTHORIZED', 'The viewer has not authorized this data source yet', { authorizationUrl });
     }
-    const accessToken = this.store.openAccessToken(row);
-    if (!accessToken) throw new AppError('REAUTHORIZATION_REQUIRED', 'The viewer must authorize this data source again');
     return {
       accessToken,
       tokenType: 'Bearer',
@@ -70,5 +70,19 @@ export class CredentialService {
       issuedTokenType: 'urn:ietf:params:oauth:token-type:access_token',
       dataSourceId: dataSource.id,
     };
+  }
+
+  /**
+   * A token that does not decrypt for its own row (tampered, or copied from another viewer's row)
+   * is never served: the grant is marked for reauthorization instead (checklist D2).
+   */
+  private async openOrInvalidate(row: ViewerAuthorization): Promise<string | undefined> {
+    try {
+      return this.store.openAccessToken(row);
+    } catch (error) {
+      if (!(error instanceof CryptoError)) throw error;
+      await this.refresher.requireReauthorization(row, 'stored token failed to decrypt');
+      return undefined;
+    }
   }
 }

@@ -1,5 +1,6 @@
 import * as client from 'openid-client';
 import type { DataSource, PrismaClient, ViewerAuthorization } from '../generated/prisma/client.js';
+import { CryptoError } from '../infra/crypto.js';
 import type { Logger } from '../infra/logger.js';
 import { providerFor } from '../providers/index.js';
 import type { AuthorizationStore } from './authorizations.js';
@@ -77,7 +78,13 @@ export class Refresher {
 
   private async refreshWithLease(row: ViewerAuthorization, dataSource: DataSource): Promise<RefreshResult> {
     const provider = providerFor(dataSource.provider);
-    const refreshToken = this.store.openRefreshToken(row);
+    let refreshToken: string | undefined;
+    try {
+      refreshToken = this.store.openRefreshToken(row);
+    } catch (error) {
+      if (!(error instanceof CryptoError)) throw error;
+      return this.requireReauthorization(row, 'stored token failed to decrypt');
+    }
     if (!refreshToken) return this.requireReauthorization(row, 'no refresh token');
     let tokens;
     try {
@@ -104,7 +111,7 @@ export class Refresher {
     return (await this.store.find(row.dataSourceId, row.userId, { fresh: true })) ?? row;
   }
 
-  private async requireReauthorization(row: ViewerAuthorization, reason: string): Promise<RefreshResult> {
+  async requireReauthorization(row: ViewerAuthorization, reason: string): Promise<RefreshResult> {
     if (await this.store.setStatus(row, 'REAUTHORIZATION_REQUIRED', reason)) {
       await this.events.publish({
         accountId: row.accountId,
