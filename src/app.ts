@@ -46,7 +46,10 @@ export interface Services {
 
 export async function createServices(config: Config, logger: Logger, dbOptions: OpenDatabaseOptions = {}): Promise<Services> {
   const keys = loadKeys(config);
-  const db = await openDatabase(config, dbOptions);
+  const db = await openDatabase(config, {
+    onConnectionError: (error) => logger.warn({ code: (error as { code?: string }).code }, 'idle database connection failed'),
+    ...dbOptions,
+  });
   let events: EventBus;
   try {
     await verifyKeyFingerprints(db.prisma, keys.keyring);

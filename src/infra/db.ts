@@ -38,6 +38,8 @@ function findUp(from: string, relative: string): string {
 
 export interface OpenDatabaseOptions {
   migrate?: boolean;
+  /** Where errors of idle pooled connections go (a restarted or failed-over PostgreSQL); they must not crash the process. */
+  onConnectionError?: (error: Error) => void;
   /** An already created PGlite (tests load a pre-initialised dump to skip initdb). */
   pglite?: PGlite;
 }
@@ -46,6 +48,7 @@ export async function openDatabase(config: Config, options: OpenDatabaseOptions 
   const migrate = options.migrate ?? true;
   if (config.databaseUrl) {
     const pool = new pg.Pool({ connectionString: config.databaseUrl, max: 10 });
+    pool.on('error', options.onConnectionError ?? (() => {}));
     if (migrate) {
       const client = await pool.connect();
       try {
