@@ -33,13 +33,23 @@ const tokenContext = (rowId: string, column: 'refresh_token' | 'access_token'): 
  * authorizations agree on the row id that the ciphertexts are bound to.
  */
 export function authorizationId(dataSourceId: string, userId: string): string {
-  const h = createHash('sha256').update(`viewer-authorization\0${dataSourceId}\0${userId}`).digest('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
+  const key = `${dataSourceId}\0${userId}`;
+  let id = knownIds.get(key);
+  if (id === undefined) {
+    const h = createHash('sha256').update(`viewer-authorization\0${key}`).digest('hex');
+    id = `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
+    if (knownIds.size >= 200_000) knownIds.clear();
+    knownIds.set(key, id);
+  }
+  return id;
 }
+/** The derivation is pure; remembering it saves a hash per credential request. */
+const knownIds = new Map<string, string>();
 
 export class AuthorizationStore {
   /** Rows by id for the hot path; every write through this store replaces or drops the entry. */
   private readonly rows: TtlCache<string, ViewerAuthorization | null>;
+  private readonly openedAccessTokens = new WeakMap<ViewerAuthorization, string>();
 
   constructor(
     private readonly prisma: PrismaClient,
@@ -70,8 +80,15 @@ export class AuthorizationStore {
     return row;
   }
 
+  /** Opened once per row object: cached rows are shared, so the hot path decrypts nothing. */
   openAccessToken(row: ViewerAuthorization): string | undefined {
-    return row.accessTokenSealed ? this.keyring.open(row.accessTokenSealed, tokenContext(row.id, 'access_token')) : undefined;
+    if (!row.accessTokenSealed) return undefined;
+    let token = this.openedAccessTokens.get(row);
+    if (token === undefined) {
+      token = this.keyring.open(row.accessTokenSealed, tokenContext(row.id, 'access_token'));
+      this.openedAccessTokens.set(row, token);
+    }
+    return token;
   }
 
   openRefreshToken(row: ViewerAuthorization): string | undefined {
