@@ -65,12 +65,19 @@ describe('admin oversight of viewer authorizations', () => {
   it('purges every grant, tells dashboards, and the viewers must log in again', async () => {
     const watch = subscribe(wsClient(env.server.url, env.account.admin.key), Watch, { dataSourceId: env.dataSourceId });
     await new Promise((r) => setTimeout(r, 200));
+    const prisma = env.server.services.db.prisma;
+    const refreshTokens = await Promise.all(
+      viewers.map(async (v) => env.server.services.store.openRefreshToken(await prisma.viewerAuthorization.findFirstOrThrow({ where: { userId: v.id } }))!),
+    );
+    expect((await env.provider.introspect(refreshTokens[0]!)).active).toBe(true);
     const purged = await gql(env.server.url, Purge, { dataSourceId: env.dataSourceId }, env.account.admin.key);
     expect(purged.data!.purgeDataSourceAuthorizations).toBe(2);
     const events = [await watch.next(), await watch.next()].map((e) => e.dataSourceAuthorizationEvents);
     expect(events.map((e) => e.status)).toEqual(['REVOKED', 'REVOKED']);
     expect(new Set(events.map((e) => e.userId))).toEqual(new Set(viewers.map((v) => v.id)));
     await watch.close();
+    // Revoked at the provider too (its metadata advertises a revocation endpoint).
+    for (const token of refreshTokens) expect((await env.provider.introspect(token)).active).toBe(false);
     for (const viewer of viewers) {
       const result = await exchange(env.server.url, env.contentKey, viewer.token);
       expect(result.json).toMatchObject({ code: 214 });
