@@ -21,6 +21,10 @@ const Detach = graphql(`
     detachDataSource(contentId: $contentId, dataSourceId: $dataSourceId) { id dataSources { id } }
   }
 `);
+const MintKey = graphql(`
+  mutation MintKey($userId: ID!) { createApiKey(userId: $userId, name: "temporary") { key apiKey { id } } }
+`);
+const RevokeKey = graphql(`mutation RevokeKey($id: ID!) { revokeApiKey(id: $id) }`);
 const GetContent = graphql(`query GetContent($id: ID!) { content(id: $id) { id name dataSources { id } } }`);
 const AddSource = graphql(`
   mutation AddSource($input: AddDataSourceInput!) { addDataSource(input: $input) { id } }
@@ -74,6 +78,16 @@ describe('identity and content', () => {
     expect((await gql(server.url, NewKey, { userId: acme.viewer.userId }, acme.viewer.key)).data!.createApiKey.key).toMatch(/^oik_/);
     expect((await gql(server.url, NewKey, { userId: acme.admin.userId }, acme.viewer.key)).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     expect((await gql(server.url, NewKey, { userId: acme.viewer.userId }, other.admin.key)).errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+  });
+
+  it('revokes keys at once: own keys, or any key for admins', async () => {
+    const minted = await gql(server.url, MintKey, { userId: acme.viewer.userId }, acme.viewer.key);
+    const { key, apiKey } = minted.data!.createApiKey;
+    expect((await gql(server.url, Me, {}, key)).data!.me.role).toBe('VIEWER');
+    expect((await gql(server.url, RevokeKey, { id: apiKey.id }, acme.publisher.key)).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect((await gql(server.url, RevokeKey, { id: apiKey.id }, other.admin.key)).errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    expect((await gql(server.url, RevokeKey, { id: apiKey.id }, acme.viewer.key)).data!.revokeApiKey).toBe(true);
+    expect((await gql(server.url, Me, {}, key)).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
   });
 
   it('lets publishers create content; viewers cannot', async () => {

@@ -98,6 +98,19 @@ export class IdentityService {
     return { key, apiKey };
   }
 
+  /** Admins revoke any key of their account (user or content keys); others only their own. Immediate here. */
+  async revokeApiKey(principal: Principal, apiKeyId: string): Promise<boolean> {
+    if (principal.kind !== 'user') throw forbidden();
+    const key = z.uuid().safeParse(apiKeyId).success
+      ? await this.prisma.apiKey.findFirst({ where: { id: apiKeyId, accountId: principal.accountId } })
+      : null;
+    if (!key) throw notFound('API key');
+    if (!isAdmin(principal) && key.userId !== principal.userId) throw forbidden('You can only revoke your own keys');
+    await this.prisma.apiKey.updateMany({ where: { id: key.id, revokedAt: null }, data: { revokedAt: new Date() } });
+    this.principals.delete(key.keyHash);
+    return true;
+  }
+
   /** Resolves an `Authorization: Key <key>` value to a principal, or null for any unknown/revoked key. */
   async authenticate(key: string): Promise<Principal | null> {
     if (!key.startsWith(API_KEY_PREFIX) || key.length > 200) return null;

@@ -57,6 +57,12 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: CreateUserInput, required: true }) },
     resolve: (_query, _root, { input }, { principal, services }) => services.identity.createUser(principal!, input),
   }),
+  revokeApiKey: t.boolean({
+    description: 'Revokes an API key at once (admins: any key of the account; others: their own).',
+    authScopes: { user: true },
+    args: { id: t.arg.id({ required: true }) },
+    resolve: (_root, { id }, { principal, services }) => services.identity.revokeApiKey(principal!, String(id)),
+  }),
   createApiKey: t.field({
     type: CreatedApiKeyType,
     description: 'Admins create keys for any user of their account, others only for themselves.',

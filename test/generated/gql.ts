@@ -32,6 +32,8 @@ type Documents = {
     "\n  mutation CreateContentApiKey($contentId: ID!) { createContentApiKey(contentId: $contentId) { key apiKey { id } } }\n": typeof types.CreateContentApiKeyDocument,
     "\n  mutation Attach($contentId: ID!, $dataSourceId: ID!) {\n    attachDataSource(contentId: $contentId, dataSourceId: $dataSourceId) { id dataSources { id name } }\n  }\n": typeof types.AttachDocument,
     "\n  mutation Detach($contentId: ID!, $dataSourceId: ID!) {\n    detachDataSource(contentId: $contentId, dataSourceId: $dataSourceId) { id dataSources { id } }\n  }\n": typeof types.DetachDocument,
+    "\n  mutation MintKey($userId: ID!) { createApiKey(userId: $userId, name: \"temporary\") { key apiKey { id } } }\n": typeof types.MintKeyDocument,
+    "mutation RevokeKey($id: ID!) { revokeApiKey(id: $id) }": typeof types.RevokeKeyDocument,
     "query GetContent($id: ID!) { content(id: $id) { id name dataSources { id } } }": typeof types.GetContentDocument,
     "\n  mutation AddSource($input: AddDataSourceInput!) { addDataSource(input: $input) { id } }\n": typeof types.AddSourceDocument,
     "\n  mutation NewUser($input: CreateUserInput!) { createUser(input: $input) { id } }\n": typeof types.NewUserDocument,
@@ -81,6 +83,8 @@ const documents: Documents = {
     "\n  mutation CreateContentApiKey($contentId: ID!) { createContentApiKey(contentId: $contentId) { key apiKey { id } } }\n": types.CreateContentApiKeyDocument,
     "\n  mutation Attach($contentId: ID!, $dataSourceId: ID!) {\n    attachDataSource(contentId: $contentId, dataSourceId: $dataSourceId) { id dataSources { id name } }\n  }\n": types.AttachDocument,
     "\n  mutation Detach($contentId: ID!, $dataSourceId: ID!) {\n    detachDataSource(contentId: $contentId, dataSourceId: $dataSourceId) { id dataSources { id } }\n  }\n": types.DetachDocument,
+    "\n  mutation MintKey($userId: ID!) { createApiKey(userId: $userId, name: \"temporary\") { key apiKey { id } } }\n": types.MintKeyDocument,
+    "mutation RevokeKey($id: ID!) { revokeApiKey(id: $id) }": types.RevokeKeyDocument,
     "query GetContent($id: ID!) { content(id: $id) { id name dataSources { id } } }": types.GetContentDocument,
     "\n  mutation AddSource($input: AddDataSourceInput!) { addDataSource(input: $input) { id } }\n": types.AddSourceDocument,
     "\n  mutation NewUser($input: CreateUserInput!) { createUser(input: $input) { id } }\n": types.NewUserDocument,
@@ -198,6 +202,14 @@ export function graphql(source: "\n  mutation Attach($contentId: ID!, $dataSourc
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation Detach($contentId: ID!, $dataSourceId: ID!) {\n    detachDataSource(contentId: $contentId, dataSourceId: $dataSourceId) { id dataSources { id } }\n  }\n"): (typeof documents)["\n  mutation Detach($contentId: ID!, $dataSourceId: ID!) {\n    detachDataSource(contentId: $contentId, dataSourceId: $dataSourceId) { id dataSources { id } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation MintKey($userId: ID!) { createApiKey(userId: $userId, name: \"temporary\") { key apiKey { id } } }\n"): (typeof documents)["\n  mutation MintKey($userId: ID!) { createApiKey(userId: $userId, name: \"temporary\") { key apiKey { id } } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation RevokeKey($id: ID!) { revokeApiKey(id: $id) }"): (typeof documents)["mutation RevokeKey($id: ID!) { revokeApiKey(id: $id) }"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
