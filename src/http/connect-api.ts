@@ -5,7 +5,7 @@ import { AppError, badInput } from '../core/errors.js';
 import type { Principal } from '../core/principal.js';
 import { providerByTemplate, providerFor } from '../providers/index.js';
 import { sendConnectError } from './connect-errors.js';
-import { BodyTooLargeError, apiKeyFrom, readBody, sendJson } from './io.js';
+import { BodyTooLargeError, apiKeyFrom, readBody, sendJson, type RequestTarget } from './io.js';
 
 /**
  * The Connect-compatible REST surface posit-sdk and connectapi call (shared/docs/wire-compat.md):
@@ -20,14 +20,15 @@ type Route = { method: string; pattern: RegExp; handle: (ctx: RouteContext, ...p
 interface RouteContext {
   req: IncomingMessage;
   res: ServerResponse;
-  url: URL;
+  url: RequestTarget;
   principal: Principal;
   services: Services;
 }
 
+export const CREDENTIALS_PATH = '/__api__/v1/oauth/integrations/credentials';
+
 export function createConnectApi(services: Services) {
   const routes: Route[] = [
-    { method: 'POST', pattern: /^\/__api__\/v1\/oauth\/integrations\/credentials$/, handle: exchangeCredentials },
     { method: 'GET', pattern: /^\/__api__\/v1\/oauth\/integrations$/, handle: listIntegrations },
     { method: 'POST', pattern: /^\/__api__\/v1\/oauth\/integrations$/, handle: createIntegration },
     { method: 'GET', pattern: /^\/__api__\/v1\/oauth\/integrations\/([^/]+)$/, handle: getIntegration },
@@ -41,23 +42,34 @@ export function createConnectApi(services: Services) {
     { method: 'DELETE', pattern: /^\/__api__\/v1\/oauth\/sessions\/([^/]+)$/, handle: deleteSession },
   ];
 
-  return async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> => {
-    const matching = routes.filter((r) => r.pattern.test(url.pathname));
-    if (matching.length === 0) return false;
-    const route = matching.find((r) => r.method === req.method);
+  /** Authenticates, runs the handler, and answers AppErrors in Connect's `{code, error, payload}` shape. */
+  const run = async (req: IncomingMessage, res: ServerResponse, url: RequestTarget, handle: Route['handle'] | undefined, params: string[]) => {
     try {
-      if (!route) throw new AppError('BAD_USER_INPUT', `Method ${req.method} is not allowed here`);
+      if (!handle) throw new AppError('BAD_USER_INPUT', `Method ${req.method} is not allowed here`);
       const key = apiKeyFrom(req);
       const principal = key ? await services.identity.authenticate(key) : null;
       if (!principal) throw new AppError('UNAUTHENTICATED', 'Authentication required: send `Authorization: Key <api key>`');
-      const params = route.pattern.exec(url.pathname)!.slice(1).map(decodeURIComponent);
-      await route.handle({ req, res, url, principal, services }, ...params);
+      await handle({ req, res, url, principal, services }, ...params);
     } catch (error) {
       if (error instanceof BodyTooLargeError) sendJson(res, 413, { code: 5, error: 'Request body too large', payload: null });
       else if (error instanceof AppError) sendConnectError(res, error);
       else throw error;
     }
-    return true;
+  };
+
+  return {
+    /** POST /__api__/v1/oauth/integrations/credentials, routed by exact path: it is the hot path. */
+    exchange: (req: IncomingMessage, res: ServerResponse, url: RequestTarget) =>
+      run(req, res, url, req.method === 'POST' ? exchangeCredentials : undefined, []),
+    /** Every other route; false when none matches the path. */
+    dispatch: async (req: IncomingMessage, res: ServerResponse, url: RequestTarget): Promise<boolean> => {
+      const matching = routes.filter((r) => r.pattern.test(url.pathname));
+      if (matching.length === 0) return false;
+      const route = matching.find((r) => r.method === req.method);
+      const params = route ? route.pattern.exec(url.pathname)!.slice(1).map(decodeURIComponent) : [];
+      await run(req, res, url, route?.handle, params);
+      return true;
+    },
   };
 }
 

@@ -5,7 +5,7 @@ import type { Services } from '../app.js';
 import { maskError } from '../graphql/errors.js';
 import { schema } from '../graphql/schema.js';
 import type { GraphQLContext } from '../graphql/builder.js';
-import { BodyTooLargeError, apiKeyFrom, readBody, sendJson } from './io.js';
+import { BodyTooLargeError, apiKeyFrom, readBody, sendJson, type RequestTarget } from './io.js';
 
 /**
  * Apollo Server 5 on plain node:http (measured faster than Express/Fastify here). CSRF prevention
@@ -25,7 +25,7 @@ export async function createGraphQLHandler(services: Services) {
   });
   await apollo.start();
 
-  const handle = async (req: IncomingMessage, res: ServerResponse, url: URL) => {
+  const handle = async (req: IncomingMessage, res: ServerResponse, url: RequestTarget) => {
     const headers = new HeaderMap();
     for (const [key, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);

@@ -55,3 +55,27 @@ export function apiKeyFrom(req: IncomingMessage): string | undefined {
   const match = header ? /^Key\s+(\S+)\s*$/i.exec(header) : null;
   return match?.[1];
 }
+
+/**
+ * The request target without WHATWG URL parsing (measurable on the credential hot path): the path
+ * for routing, the query parsed only when a route asks for it.
+ */
+export class RequestTarget {
+  readonly pathname: string;
+  readonly search: string;
+  private params: URLSearchParams | undefined;
+
+  constructor(raw: string) {
+    const target = raw.startsWith('/') ? raw : (() => {
+      const absolute = new URL(raw);
+      return absolute.pathname + absolute.search;
+    })();
+    const query = target.indexOf('?');
+    this.pathname = query < 0 ? target : target.slice(0, query);
+    this.search = query < 0 ? '' : target.slice(query);
+  }
+
+  get searchParams(): URLSearchParams {
+    return (this.params ??= new URLSearchParams(this.search));
+  }
+}

@@ -3,7 +3,7 @@ import type { Services } from '../app.js';
 import { CallbackError, type CallbackOutcome } from '../core/authorization-flow.js';
 import { AppError } from '../core/errors.js';
 import { randomToken } from '../infra/crypto.js';
-import { headerValue } from './io.js';
+import { headerValue, type RequestTarget } from './io.js';
 
 /**
  * The two browser-facing routes of the viewer flow, outside GraphQL:
@@ -38,7 +38,7 @@ export function createOAuthRoutes(services: Services) {
   const cookieName = browserCookieName(publicUrl);
   const secure = publicUrl.startsWith('https:') ? '; Secure' : '';
 
-  const start = async (req: IncomingMessage, res: ServerResponse, url: URL) => {
+  const start = async (req: IncomingMessage, res: ServerResponse, url: RequestTarget) => {
     const state = url.searchParams.get('state');
     if (!state || url.searchParams.getAll('state').length !== 1) return page(res, 400, 'This authorization link is incomplete.');
     const binding = readCookie(req, cookieName) ?? randomToken(32);
@@ -55,7 +55,7 @@ export function createOAuthRoutes(services: Services) {
     }
   };
 
-  const callback = async (req: IncomingMessage, res: ServerResponse, url: URL) => {
+  const callback = async (req: IncomingMessage, res: ServerResponse, url: RequestTarget) => {
     try {
       const outcome = await services.flow.complete(url.search.slice(1), readCookie(req, cookieName));
       renderOutcome(res, outcome);

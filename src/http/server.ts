@@ -3,13 +3,13 @@ import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import type { Services } from '../app.js';
 import { describe } from '../graphql/errors.js';
-import { createConnectApi } from './connect-api.js';
+import { CREDENTIALS_PATH, createConnectApi } from './connect-api.js';
 import { createGraphQLHandler } from './graphql-http.js';
 import { createOAuthRoutes } from './oauth-routes.js';
 import { attachWebSocketServer } from './websocket.js';
 import { CALLBACK_PATH } from '../infra/config.js';
 import { START_PATH } from '../core/authorization-flow.js';
-import { sendJson } from './io.js';
+import { RequestTarget, sendJson } from './io.js';
 
 /**
  * The node:http server and its route table; nothing else. Each route module parses, authorizes,
@@ -17,7 +17,7 @@ import { sendJson } from './io.js';
  */
 export const SERVER_VERSION = '2025.07.0';
 
-type Handler = (req: http.IncomingMessage, res: http.ServerResponse, url: URL) => Promise<void> | void;
+type Handler = (req: http.IncomingMessage, res: http.ServerResponse, url: RequestTarget) => Promise<void> | void;
 
 export interface RunningServer {
   server: http.Server;
@@ -32,6 +32,8 @@ export async function startServer(services: Services, port = services.config.por
   const connectApi = createConnectApi(services);
   const routes: Record<string, Handler> = {
     '/graphql': graphql.handle,
+    // The hot path gets an exact route instead of the pattern table below.
+    [CREDENTIALS_PATH]: connectApi.exchange,
     [START_PATH]: oauth.start,
     [CALLBACK_PATH]: oauth.callback,
     // posit-sdk / connectapi call these before any OAuth call (wire-compat.md).
@@ -41,11 +43,11 @@ export async function startServer(services: Services, port = services.config.por
   };
 
   const server = http.createServer(async (req, res) => {
-    const url = new URL(req.url ?? '/', 'http://internal');
+    const url = new RequestTarget(req.url ?? '/');
     const route = routes[url.pathname];
     try {
       if (route) return await route(req, res, url);
-      if (url.pathname.startsWith('/__api__/') && (await connectApi(req, res, url))) return;
+      if (url.pathname.startsWith('/__api__/') && (await connectApi.dispatch(req, res, url))) return;
       sendJson(res, 404, { code: 4, error: 'Not found', payload: null });
     } catch (error) {
       const requestId = randomUUID();
