@@ -1,0 +1,94 @@
+import type { ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import type { LoadResult, LoadTarget } from './load-worker.js';
+import { RESULTS_DIR, compileChild, nextMessage, request, spawnNode, stop } from './processes.js';
+import { summarize, type Summary } from './stats.js';
+
+/**
+ * Drives autocannon in a separate process (bench/load-worker.ts) and interleaves anchor and subject:
+ * warm-up A, warm-up B, then rounds A B A B ...; each side is summarised by the median of its rounds
+ * with min and max, so that slow drift of a shared machine hits both sides alike.
+ */
+export type { LoadTarget } from './load-worker.js';
+
+export interface LoadGenerator {
+  run(target: LoadTarget, durationSeconds: number): Promise<LoadResult>;
+  stop(): Promise<void>;
+}
+
+export async function startLoadGenerator(connections: number, core?: number): Promise<LoadGenerator> {
+  const child: ChildProcess = spawnNode(compileChild('load-worker'), { core, logFile: path.join(RESULTS_DIR, 'load.log') });
+  await nextMessage(child, 'ready', 30_000);
+  let id = 0;
+  return {
+    run: (target, durationSeconds) =>
+      request<LoadResult>(child, { type: 'run', id: ++id, target, connections, durationSeconds }, 'result', (durationSeconds + 60) * 1000),
+    stop: () => stop(child),
+  };
+}
+
+export interface SideSummary {
+  requestsPerSecond: Summary;
+  p50Ms: Summary;
+  p99Ms: Summary;
+  /** Responses that were not 2xx, plus socket errors and timeouts, over all rounds. */
+  failures: number;
+  statusCodes: Record<string, number>;
+}
+
+export interface Comparison {
+  anchor: SideSummary;
+  subject: SideSummary;
+  /** subject / anchor of the median req/s, and the same per round (each round's pair). */
+  ratio: number;
+  roundRatios: number[];
+  rounds: Array<{ anchor: LoadResult; subject: LoadResult }>;
+}
+
+export interface CompareOptions {
+  rounds: number;
+  durationSeconds: number;
+  warmupSeconds: number;
+  /** Progress lines, one per round. */
+  log?: (line: string) => void;
+}
+
+export async function compare(load: LoadGenerator, anchor: LoadTarget, subject: LoadTarget, options: CompareOptions): Promise<Comparison> {
+  if (options.warmupSeconds > 0) {
+    await load.run(anchor, options.warmupSeconds);
+    await load.run(subject, options.warmupSeconds);
+  }
+  const rounds: Comparison['rounds'] = [];
+  for (let round = 1; round <= options.rounds; round++) {
+    const a = await load.run(anchor, options.durationSeconds);
+    const b = await load.run(subject, options.durationSeconds);
+    rounds.push({ anchor: a, subject: b });
+    options.log?.(
+      `  round ${round}/${options.rounds}: anchor ${fmt(a.requestsPerSecond)} req/s p99 ${a.latencyMs.p99.toFixed(1)} ms | subject ${fmt(b.requestsPerSecond)} req/s p99 ${b.latencyMs.p99.toFixed(1)} ms${failures(b) ? ` (${failures(b)} failed)` : ''}`,
+    );
+  }
+  const anchorSide = side(rounds.map((r) => r.anchor));
+  const subjectSide = side(rounds.map((r) => r.subject));
+  return {
+    anchor: anchorSide,
+    subject: subjectSide,
+    ratio: subjectSide.requestsPerSecond.median / anchorSide.requestsPerSecond.median,
+    roundRatios: rounds.map((r) => r.subject.requestsPerSecond / r.anchor.requestsPerSecond),
+    rounds,
+  };
+}
+
+function side(results: LoadResult[]): SideSummary {
+  const statusCodes: Record<string, number> = {};
+  for (const r of results) for (const [code, n] of Object.entries(r.statusCodes)) statusCodes[code] = (statusCodes[code] ?? 0) + n;
+  return {
+    requestsPerSecond: summarize(results.map((r) => r.requestsPerSecond)),
+    p50Ms: summarize(results.map((r) => r.latencyMs.p50)),
+    p99Ms: summarize(results.map((r) => r.latencyMs.p99)),
+    failures: results.reduce((sum, r) => sum + failures(r), 0),
+    statusCodes,
+  };
+}
+
+const failures = (r: LoadResult) => r.non2xx + r.errors + r.timeouts;
+const fmt = (n: number) => Math.round(n).toLocaleString('en-US');

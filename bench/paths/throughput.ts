@@ -1,0 +1,123 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { CREDENTIALS_QUERY, EXCHANGE_PATH, accessTokenOf, exchangeBody, exchangeHeaders, gql } from '../api.js';
+import { floorTarget, typenameTarget } from '../anchors.js';
+import { compare, type Comparison, type LoadGenerator, type LoadTarget } from '../load.js';
+import { RESULTS_DIR } from '../processes.js';
+import { summarizeProfile } from '../profile.js';
+import type { Row } from '../report.js';
+import type { AnchorProcess } from '../server.js';
+import type { BenchEnvironment, Viewer } from '../setup.js';
+
+/**
+ * Paths 1, 2 and 4: throughput and latency under 50 connections, each interleaved with its anchor.
+ * 1. REST exchange, one viewer, token valid      vs the plain node:http floor   (>= 60%, p99 <= 4 x p50)
+ * 2. GraphQL oauthCredentials, same viewer       vs `{ __typename }`, same server (>= 85%)
+ * 4. REST exchange, viewers picked at random     vs path 1's one-viewer hot path  (>= 80%)
+ */
+export interface ThroughputContext {
+  env: BenchEnvironment;
+  load: LoadGenerator;
+  anchor: AnchorProcess;
+  viewers: Viewer[];
+  rounds: number;
+  durationSeconds: number;
+  warmupSeconds: number;
+  /** When set, one extra subject run (not counted) is CPU-profiled into this directory. */
+  profileDir?: string;
+  log: (line: string) => void;
+}
+
+const restTarget = (env: BenchEnvironment, viewer: Viewer): LoadTarget => ({
+  url: `${env.server.url}${EXCHANGE_PATH}`,
+  method: 'POST',
+  headers: exchangeHeaders(env.main.contentKey),
+  body: exchangeBody(viewer.sessionToken),
+});
+
+export async function restHotPath(ctx: ThroughputContext): Promise<Row> {
+  const viewer = ctx.viewers[0]!;
+  await accessTokenOf(ctx.env.server.url, ctx.env.main.contentKey, viewer.sessionToken); // pre-flight: 200 with a token
+  const subject = restTarget(ctx.env, viewer);
+  const result = await compare(ctx.load, floorTarget(ctx.anchor.url, ctx.env.main.contentKey, viewer.sessionToken), subject, ctx);
+  const spread = result.subject.p99Ms.median / result.subject.p50Ms.median;
+  const row = comparisonRow('1', 'REST exchange hot path (1 viewer)', 'node:http floor', result, 0.6, '>= 60% of floor, p99 <= 4x p50');
+  const floorSpread = result.anchor.p99Ms.median / result.anchor.p50Ms.median;
+  row.notes!.unshift(`p99/p50 = ${spread.toFixed(2)} (target <= 4; the floor's own p99/p50 in this run: ${floorSpread.toFixed(2)})`);
+  if (row.pass !== null) row.pass = row.pass && spread <= 4;
+  await maybeProfile(ctx, 'rest-hot-path', subject, row);
+  return row;
+}
+
+export async function graphqlHotPath(ctx: ThroughputContext): Promise<Row> {
+  const viewer = ctx.viewers[0]!;
+  const variables = { sessionToken: viewer.sessionToken };
+  await gql(ctx.env.server.url, CREDENTIALS_QUERY, variables, ctx.env.main.contentKey); // pre-flight
+  const subject: LoadTarget = {
+    url: `${ctx.env.server.url}/graphql`,
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Key ${ctx.env.main.contentKey}` },
+    body: JSON.stringify({ query: CREDENTIALS_QUERY, variables }),
+  };
+  const result = await compare(ctx.load, typenameTarget(ctx.env.server.url), subject, ctx);
+  const row = comparisonRow('2', 'GraphQL oauthCredentials hot path', '{ __typename }', result, 0.85, '>= 85% of { __typename }');
+  await maybeProfile(ctx, 'graphql-hot-path', subject, row);
+  return row;
+}
+
+export async function manyViewers(ctx: ThroughputContext): Promise<Row> {
+  const viewers = ctx.viewers;
+  for (const v of [viewers[1], viewers[Math.floor(viewers.length / 2)], viewers.at(-1)]) {
+    await accessTokenOf(ctx.env.server.url, ctx.env.main.contentKey, v!.sessionToken); // pre-flight
+  }
+  // Both sides go through autocannon's per-request body mode (setupRequest): the one-viewer side picks
+  // "at random" from a list of one. The generator's two modes load the server differently (a fixed body
+  // measured ~25% slower here for the same request), so mixing them would bias the ratio.
+  const bodiesFile = (name: string, list: Viewer[]) => {
+    const file = path.join(RESULTS_DIR, '.bin', `${name}-bodies.json`);
+    fs.writeFileSync(file, JSON.stringify(list.map((v) => exchangeBody(v.sessionToken))));
+    return file;
+  };
+  const { body: _one, ...spread } = restTarget(ctx.env, viewers[0]!);
+  const subject: LoadTarget = { ...spread, bodiesFile: bodiesFile('many-viewers', viewers) };
+  const anchor: LoadTarget = { ...spread, bodiesFile: bodiesFile('one-viewer', viewers.slice(0, 1)) };
+  const result = await compare(ctx.load, anchor, subject, ctx);
+  const row = comparisonRow('4', `${viewers.length.toLocaleString('en-US')} viewers at random (REST)`, '1 viewer', result, 0.8, '>= 80% of 1-viewer path');
+  row.notes!.push('both sides use the per-request body mode of the load generator, so its 1-viewer number differs from row 1');
+  await maybeProfile(ctx, 'many-viewers', subject, row);
+  return row;
+}
+
+function comparisonRow(id: string, name: string, anchor: string, result: Comparison, minRatio: number, target: string): Row {
+  const notes: string[] = [];
+  const invalid = result.subject.failures > 0 || result.anchor.failures > 0;
+  if (invalid) {
+    notes.push(`INVALID: failed responses subject ${result.subject.failures}, anchor ${result.anchor.failures}; status codes ${JSON.stringify(result.subject.statusCodes)}`);
+  }
+  const ratios = [...result.roundRatios].sort((a, b) => a - b);
+  notes.push(`per-round ratios ${ratios.map((r) => `${Math.round(r * 100)}%`).join(', ')}; anchor p50 ${result.anchor.p50Ms.median.toFixed(2)} ms, p99 ${result.anchor.p99Ms.median.toFixed(2)} ms`);
+  return {
+    id,
+    path: name,
+    rps: result.subject.requestsPerSecond,
+    p50Ms: result.subject.p50Ms,
+    p99Ms: result.subject.p99Ms,
+    anchor,
+    anchorRps: result.anchor.requestsPerSecond,
+    ratio: result.ratio,
+    target,
+    pass: invalid ? null : result.ratio >= minRatio,
+    notes,
+    details: result,
+  };
+}
+
+async function maybeProfile(ctx: ThroughputContext, name: string, subject: LoadTarget, row: Row): Promise<void> {
+  if (!ctx.profileDir) return;
+  fs.mkdirSync(ctx.profileDir, { recursive: true });
+  const file = path.join(ctx.profileDir, `${name}.cpuprofile`);
+  await ctx.env.server.profile(file, async () => void (await ctx.load.run(subject, ctx.durationSeconds)));
+  const summary = summarizeProfile(file, 12);
+  fs.writeFileSync(file.replace(/\.cpuprofile$/, '.txt'), `${summary.join('\n')}\n`);
+  row.notes!.push(`CPU profile of one extra run: ${path.relative(process.cwd(), file)} (summary in .txt next to it)`);
+}

@@ -1,0 +1,118 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * Reads a V8 .cpuprofile (node --cpu-prof, or the inspector profile the bench takes around one run)
+ * and prints where the time went: top functions by self time, self time by package / area, and the
+ * inclusive time of our own functions (dist/src). Also a CLI: `npx tsx bench/profile.ts <file> [top]`.
+ */
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  children?: number[];
+}
+interface CpuProfile {
+  nodes: ProfileNode[];
+  samples: number[];
+  timeDeltas: number[];
+}
+
+const IDLE = new Set(['(idle)', '(program)']);
+
+export function summarizeProfile(file: string, top = 15): string[] {
+  const profile = JSON.parse(fs.readFileSync(file, 'utf8')) as CpuProfile;
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parent = new Map<number, number>();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+
+  const self = new Map<string, number>();
+  const area = new Map<string, number>();
+  const inclusive = new Map<string, number>();
+  let busy = 0;
+  let idle = 0;
+  profile.samples.forEach((id, i) => {
+    const delta = (profile.timeDeltas[i] ?? 0) / 1000; // µs -> ms
+    const node = byId.get(id)!;
+    if (IDLE.has(node.callFrame.functionName)) {
+      idle += delta;
+      return;
+    }
+    if (underInspector(id)) return; // the in-process profiler's own start/stop, not the server's work
+    busy += delta;
+    add(self, node.callFrame.url ? label(node) : `${label(node)}  <- ${callerOf(id)}`, delta);
+    add(area, areaOf(node), delta);
+    const seen = new Set<string>();
+    for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
+      const frame = byId.get(at)!;
+      if (!frame.callFrame.url.includes('/dist/src/')) continue;
+      const key = label(frame);
+      if (!seen.has(key)) add(inclusive, key, delta), seen.add(key);
+    }
+  });
+
+  function underInspector(id: number): boolean {
+    for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) if (byId.get(at)!.callFrame.url === 'node:inspector') return true;
+    return false;
+  }
+  /** Natives (writev, Hash, initiv...) say little alone: name the nearest JavaScript caller. */
+  function callerOf(id: number): string {
+    for (let at = parent.get(id); at !== undefined; at = parent.get(at)) {
+      const frame = byId.get(at)!;
+      if (frame.callFrame.url) return label(frame);
+    }
+    return '(no JS caller)';
+  }
+  const pct = (v: number) => `${((100 * v) / busy).toFixed(1).padStart(5)}%`;
+  const list = (m: Map<string, number>, n: number) =>
+    [...m].sort((a, b) => b[1] - a[1]).slice(0, n).map(([k, v]) => `  ${pct(v)} ${v.toFixed(0).padStart(7)} ms  ${k}`);
+  return [
+    `${path.basename(file)}: ${busy.toFixed(0)} ms busy, ${idle.toFixed(0)} ms idle (${((100 * busy) / (busy + idle)).toFixed(0)}% busy)`,
+    `Top ${top} functions by self time (% of busy time):`,
+    ...list(self, top),
+    'Self time by area:',
+    ...list(area, 12),
+    `Our code (dist/src), inclusive time:`,
+    ...list(inclusive, top),
+  ];
+}
+
+function add(m: Map<string, number>, key: string, v: number) {
+  m.set(key, (m.get(key) ?? 0) + v);
+}
+
+function label(node: ProfileNode): string {
+  const { functionName, url, lineNumber } = node.callFrame;
+  if (!url) return functionName || '(anonymous)';
+  return `${functionName || '(anonymous)'}  ${shortUrl(url)}:${lineNumber + 1}`;
+}
+
+function shortUrl(url: string): string {
+  const clean = url.replace(/^file:\/\//, '');
+  const nm = clean.lastIndexOf('/node_modules/');
+  if (nm >= 0) return clean.slice(nm + '/node_modules/'.length);
+  const dist = clean.indexOf('/dist/');
+  return dist >= 0 ? clean.slice(dist + 1) : clean;
+}
+
+function areaOf(node: ProfileNode): string {
+  const { functionName, url } = node.callFrame;
+  if (!url) return functionName.startsWith('(') ? functionName : '(native / V8 builtins)';
+  if (url.startsWith('node:')) return `node:${url.slice(5).split('/')[0]}`;
+  const nm = url.lastIndexOf('/node_modules/');
+  if (nm >= 0) {
+    const rest = url.slice(nm + '/node_modules/'.length).split('/');
+    return rest[0]!.startsWith('@') ? `${rest[0]}/${rest[1]}` : rest[0]!;
+  }
+  const m = /\/dist\/(src\/[^/]+)\//.exec(url);
+  return m ? `ours: ${m[1]}` : url;
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const [file, top] = process.argv.slice(2);
+  if (!file) {
+    process.stderr.write('usage: npx tsx bench/profile.ts <file.cpuprofile> [top]\n');
+    process.exit(2);
+  }
+  process.stdout.write(`${summarizeProfile(file, Number(top ?? 25)).join('\n')}\n`);
+}
