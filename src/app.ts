@@ -63,7 +63,7 @@ export async function createServices(config: Config, logger: Logger, dbOptions: 
   const cacheTtlMs = config.hotCacheTtlSeconds * 1000;
   const identity = new IdentityService(prisma, cacheTtlMs);
   const attachments = new AttachmentResolver(prisma, cacheTtlMs);
-  const store = new AuthorizationStore(prisma, keys.keyring, cacheTtlMs);
+  const store = new AuthorizationStore(prisma, keys.keyring, config.authorizationCacheTtlSeconds * 1000);
   const invalidate = () => {
     attachments.forget();
     store.forget();

@@ -16,7 +16,7 @@ import {
 } from './support/connect.js';
 import { createAccount, type TestAccount } from './support/fixtures.js';
 import { startFakeProvider, type FakeProvider } from './support/fake-provider.js';
-import { exchange, expireAccessToken, startFlowEnvironment, type FlowEnvironment } from './support/flow.js';
+import { exchange, expireAccessToken, startFlowEnvironment, updateAuthorization, type FlowEnvironment } from './support/flow.js';
 import { gql, type TestServer } from './support/server.js';
 import { subscribe, wsClient, type Subscription } from './support/subscriptions.js';
 
@@ -608,7 +608,7 @@ describe('canary: no secret, code, state or token where it does not belong (chec
   beforeAll(async () => {
     // Most verbose logging, so that anything logged at any level is checked. The flow below edits
     // token expiry straight in the database, so the per-process hot cache is off.
-    env = await startFlowEnvironment('databricks', { serverEnv: { LOG_LEVEL: 'trace', HOT_CACHE_TTL_SECONDS: '0' } });
+    env = await startFlowEnvironment('databricks', { serverEnv: { LOG_LEVEL: 'trace' } });
   });
   afterAll(async () => {
     await provider?.close();
@@ -650,16 +650,15 @@ describe('canary: no secret, code, state or token where it does not belong (chec
       accessTokens.push(first.json.access_token);
       refreshTokens.push((await storedRefreshToken(env.server, integration, viewer.userId))!);
       // A provider outage during a refresh (logged as a warning) while the cached token is still valid...
-      const prisma = env.server.services.db.prisma;
-      await prisma.viewerAuthorization.updateMany({
-        where: { dataSourceId: integration, userId: viewer.userId },
-        data: { accessTokenExpiresAt: new Date(Date.now() + 30_000), accessTokenIssuedAt: new Date(Date.now() - 3_600_000) },
+      await updateAuthorization(env.server, integration, viewer.userId, {
+        accessTokenExpiresAt: new Date(Date.now() + 30_000),
+        accessTokenIssuedAt: new Date(Date.now() - 3_600_000),
       });
       provider.failNextTokenRequests(1, 503);
       const during = await exchange(url, content.contentKey, sessionToken);
       expect(during.status, during.text).toBe(200);
       expect(during.json.access_token).toBe(first.json.access_token);
-      await prisma.viewerAuthorization.updateMany({ where: { dataSourceId: integration, userId: viewer.userId }, data: { retryAfter: null, failureCount: 0 } });
+      await updateAuthorization(env.server, integration, viewer.userId, { retryAfter: null, failureCount: 0 });
       // ...then a real refresh with rotation.
       await expireAccessToken(env.server, integration, viewer.userId);
       const second = await exchange(url, content.contentKey, sessionToken);

@@ -26,6 +26,7 @@ const envSchema = z.object({
   INSTANCE_ID: z.string().min(1).optional(),
   GRAPHQL_INTROSPECTION: booleanFlag.default(false),
   HOT_CACHE_TTL_SECONDS: z.coerce.number().min(0).max(300).default(5),
+  AUTHORIZATION_CACHE_TTL_SECONDS: z.coerce.number().min(0).max(3600).default(600),
 });
 
 export interface Config {
@@ -49,6 +50,12 @@ export interface Config {
   graphqlIntrospection: boolean;
   /** How long another instance's change (revoked key, detach, logout) may go unseen by this one. */
   hotCacheTtlSeconds: number;
+  /**
+   * How long a viewer's authorization row stays cached. Longer than the hot cache because every status
+   * change, on any instance, drops it through the event bus, and a refresh elsewhere is detected by
+   * the version check when this instance next needs one.
+   */
+  authorizationCacheTtlSeconds: number;
 }
 
 export class ConfigError extends Error {}
@@ -89,6 +96,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     instanceId: e.INSTANCE_ID,
     graphqlIntrospection: e.GRAPHQL_INTROSPECTION,
     hotCacheTtlSeconds: e.HOT_CACHE_TTL_SECONDS,
+    authorizationCacheTtlSeconds: e.AUTHORIZATION_CACHE_TTL_SECONDS,
   };
 }
 
