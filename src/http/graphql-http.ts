@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApolloServer, HeaderMap } from '@apollo/server';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { Services } from '../app.js';
 import { maskError } from '../graphql/errors.js';
 import { schema } from '../graphql/schema.js';
@@ -22,6 +23,9 @@ export async function createGraphQLHandler(services: Services) {
     hideSchemaDetailsFromClientErrors: true,
     stopOnTerminationSignals: false,
     formatError: (formatted, error) => maskError(formatted, error, services.logger, randomUUID()),
+    // We send no cache hints; the default cache-control plugin would wrap every field resolver
+    // (measurable on the oauthCredentials hot path). No landing page: this is an API.
+    plugins: [ApolloServerPluginCacheControlDisabled(), ApolloServerPluginLandingPageDisabled()],
   });
   await apollo.start();
 
