@@ -3,7 +3,8 @@ import path from 'node:path';
 import { startFakeProvider, type FakeProvider } from '../test/support/fake-provider.js';
 import { gql, mapLimit } from './api.js';
 import type { BenchDatabase } from './database.js';
-import { ROOT, childEnv, freePort } from './processes.js';
+import { freePort } from '../test/support/ports.js';
+import { ROOT, childEnv } from './processes.js';
 import { startServerProcess, type ServerProcess } from './server.js';
 
 /**

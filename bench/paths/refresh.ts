@@ -1,5 +1,5 @@
 import { EXCHANGE_PATH, exchangeBody, exchangeHeaders } from '../api.js';
-import { freePort } from '../processes.js';
+import { freePort } from '../../test/support/ports.js';
 import type { Row } from '../report.js';
 import { startServerProcess, type ServerProcess } from '../server.js';
 import type { BenchEnvironment, Viewer } from '../setup.js';

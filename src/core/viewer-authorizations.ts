@@ -48,10 +48,7 @@ export class ViewerAuthorizations {
     if (principal.kind !== 'user') throw forbidden();
     const target = userId ?? principal.userId;
     if (target !== principal.userId && !isAdmin(principal)) throw forbidden("Only admins can revoke another viewer's authorization");
-    const dataSource = z.uuid().safeParse(dataSourceId).success
-      ? await this.prisma.dataSource.findFirst({ where: { id: dataSourceId, accountId: principal.accountId } })
-      : null;
-    if (!dataSource) throw notFound('Data source');
+    const dataSource = await this.dataSources.get(principal, dataSourceId);
     const row = await this.store.find(dataSource.id, target, { fresh: true });
     if (!row) return false;
     await this.revokeRow(row);

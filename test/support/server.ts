@@ -1,4 +1,3 @@
-import net from 'node:net';
 import { Writable } from 'node:stream';
 import { print } from 'graphql';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
@@ -6,6 +5,8 @@ import { createServices, type Services } from '../../src/app.js';
 import { loadConfig } from '../../src/infra/config.js';
 import { createLogger } from '../../src/infra/logger.js';
 import { startServer, type RunningServer } from '../../src/http/server.js';
+import { freePort } from './ports.js';
+export { freePort } from './ports.js';
 import { createTestDatabase, testKeysEnv, usingPostgres, type TestDatabase } from './database.js';
 
 /**
@@ -87,15 +88,4 @@ export async function gql<T, V>(
   const raw = await response.text();
   const parsed = JSON.parse(raw) as { data?: T | null; errors?: GraphQLResult['errors'] };
   return { status: response.status, data: parsed.data, errors: parsed.errors, raw };
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
 }
