@@ -38,11 +38,17 @@ export class PostgresEventBus implements EventBus {
     client.on('error', (error) => {
       this.logger.warn({ error: error.name }, 'event listener connection lost; reconnecting');
       void client.end().catch(() => {});
-      if (!this.closed) setTimeout(() => void this.listen().catch(() => {}), 1_000).unref();
+      this.reconnectLater();
     });
     await client.connect();
     await client.query(`LISTEN ${CHANNEL}`);
     this.listener = client;
+  }
+
+  /** Keeps trying (every second) until the LISTEN connection is back or the bus is closed. */
+  private reconnectLater(): void {
+    if (this.closed) return;
+    setTimeout(() => void this.listen().catch(() => this.reconnectLater()), 1_000).unref();
   }
 
   async publish(event: AuthorizationStatusEvent): Promise<void> {
