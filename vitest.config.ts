@@ -9,6 +9,8 @@ export default defineConfig({
   resolve: { alias: { graphql: require.resolve('graphql') } },
   test: {
     include: ['test/**/*.test.ts'],
+    // The stall reporter ends a run whose files stop reporting progress (see the file for why).
+    reporters: ['default', './test/support/stall-reporter.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     // Each file boots its own server and embedded database; two cores, so keep parallelism modest.
