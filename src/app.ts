@@ -5,11 +5,13 @@ import { MemoryEventBus } from './infra/events-memory.js';
 import { PostgresEventBus } from './infra/events-postgres.js';
 import { loadKeys, verifyKeyFingerprints, type ServerKeys } from './infra/keys.js';
 import type { Logger } from './infra/logger.js';
+import { createOutboundHttp, type OutboundHttpOptions } from './infra/outbound-fetch.js';
 import { AttachmentResolver } from './core/attachments.js';
 import { AuthorizationFlow } from './core/authorization-flow.js';
 import { AuthorizationStore } from './core/authorizations.js';
 import { ContentService } from './core/contents.js';
 import { CredentialService } from './core/credentials.js';
+import { OriginPolicy } from './core/origins.js';
 import { DataSourceService } from './core/data-sources.js';
 import type { EventBus } from './core/events.js';
 import { TokenFreshness } from './core/freshness.js';
@@ -37,6 +39,7 @@ export interface Services {
   sessions: SessionTokenService;
   flow: AuthorizationFlow;
   credentials: CredentialService;
+  origins: OriginPolicy;
   authorizations: ViewerAuthorizations;
   attachments: AttachmentResolver;
   /** Token custody (exposed for tests and operational tooling, e.g. to drop caches). */
@@ -44,11 +47,18 @@ export interface Services {
   close(): Promise<void>;
 }
 
-export async function createServices(config: Config, logger: Logger, dbOptions: OpenDatabaseOptions = {}): Promise<Services> {
+/** What the environment cannot express: objects handed in by the caller (tests inject a DNS resolver). */
+export interface ServiceOptions {
+  database?: OpenDatabaseOptions;
+  /** Outbound OAuth traffic; `dnsLookup` replaces the system resolver behind the connect-time address check. */
+  outbound?: OutboundHttpOptions;
+}
+
+export async function createServices(config: Config, logger: Logger, options: ServiceOptions = {}): Promise<Services> {
   const keys = loadKeys(config);
   const db = await openDatabase(config, {
     onConnectionError: (error) => logger.warn({ code: (error as { code?: string }).code }, 'idle database connection failed'),
-    ...dbOptions,
+    ...options.database,
   });
   let events: EventBus;
   try {
@@ -69,16 +79,19 @@ export async function createServices(config: Config, logger: Logger, dbOptions: 
     store.forget();
   };
   const dataSources = new DataSourceService(prisma, keys.keyring, { allowHttpLoopback: config.allowHttpLoopbackProviders }, invalidate);
+  const origins = new OriginPolicy(prisma, config.publicUrl, config.allowedOrigins);
   const contents = new ContentService(prisma, identity, dataSources, invalidate);
   const sessions = new SessionTokenService(prisma, keys.signingKey, config.publicUrl, config.sessionTokenTtlSeconds);
+  // One guarded fetch per address policy for all OAuth traffic (checklist F11).
+  const outbound = createOutboundHttp(options.outbound);
   const clients = new OAuthClients(
-    { allowHttpLoopback: config.allowHttpLoopbackProviders, timeoutMs: config.providerTimeoutMs },
+    { allowHttpLoopback: config.allowHttpLoopbackProviders, timeoutMs: config.providerTimeoutMs, fetchFor: outbound.fetchFor },
     (ds) => dataSources.clientSecretOf(ds),
   );
   const freshness = new TokenFreshness(config.tokenRefreshMarginSeconds);
   const flow = new AuthorizationFlow(prisma, keys.keyring, attachments, clients, store, events, config.publicUrl, logger);
   const refresher = new Refresher(prisma, store, clients, events, instanceId, logger, freshness);
-  const credentials = new CredentialService(prisma, sessions, attachments, store, refresher, flow, freshness);
+  const credentials = new CredentialService(prisma, sessions, attachments, store, refresher, flow, freshness, origins);
   const authorizations = new ViewerAuthorizations(prisma, store, clients, events, flow, dataSources, logger);
   // A status change made by another instance makes this instance's cached row stale.
   events.tap((event) => store.forget(event.dataSourceId, event.userId));
@@ -96,12 +109,14 @@ export async function createServices(config: Config, logger: Logger, dbOptions: 
     sessions,
     flow,
     credentials,
+    origins,
     authorizations,
     attachments,
     store,
     close: async () => {
       stopMaintenance();
       await events.close();
+      await outbound.close();
       await db.close();
     },
   };

@@ -191,6 +191,30 @@ describe('Connect REST surface (posit-sdk / connectapi wire protocol)', () => {
       }
     });
 
+    it("serves a browser only from our own origin or the content's registered one (checklist C4)", async () => {
+      const fromOrigin = (origin: string) => api(url, 'POST', CREDENTIALS_PATH, { key: env.contentKey, form: exchangeForm(aliceToken), headers: { origin } });
+      // The content was registered at https://apps.example.com/trips/.
+      expect((await fromOrigin('https://apps.example.com')).status).toBe(200);
+      expect((await fromOrigin(new URL(url).origin)).status).toBe(200);
+      for (const origin of ['https://evil.example', 'https://apps.example.com.evil.example', 'http://apps.example.com', 'null']) {
+        const refused = await fromOrigin(origin);
+        expectConnectError(refused, 403);
+        expect(refused.text, origin).not.toContain('access_token');
+      }
+      const graphqlFrom = async (origin: string) => {
+        const response = await fetch(`${url}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Key ${env.contentKey}`, origin },
+          body: JSON.stringify({ query: 'query($t: String!) { oauthCredentials(sessionToken: $t) { accessToken } }', variables: { t: aliceToken } }),
+        });
+        return (await response.json()) as { data?: { oauthCredentials: { accessToken: string } | null }; errors?: Array<{ extensions: { code: string } }> };
+      };
+      expect((await graphqlFrom('https://apps.example.com')).data?.oauthCredentials?.accessToken).toBeTruthy();
+      const refused = await graphqlFrom('https://evil.example');
+      expect(refused.data?.oauthCredentials ?? null).toBeNull();
+      expect(refused.errors?.[0]?.extensions.code).toBe('FORBIDDEN');
+    });
+
     it("lets the owner's user key exchange for its content; another publisher's and the viewer's own key get 403", async () => {
       const owner = await exchangeAs(env.account.publisher.key, exchangeForm(aliceToken));
       expect(owner.status, owner.text).toBe(200);

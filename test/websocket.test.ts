@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
 import { graphql } from './generated/gql.js';
 import {
   ackedSocket,
@@ -132,6 +133,25 @@ describe('graphql-ws hardening', () => {
         identity.authenticate = original;
       }
       expect(env.server.logs.join('\n')).not.toContain('CANARY-DB-PASSWORD');
+    });
+
+    it('refuses the upgrade from a browser page of an unknown origin with 403 (F7), before any graphql-ws frame', async () => {
+      const upgrade = (origin: string) =>
+        new Promise<number>((resolve) => {
+          const socket = new WebSocket(`${url.replace(/^http/, 'ws')}/graphql`, 'graphql-transport-ws', { headers: { origin } });
+          socket.on('open', () => {
+            socket.close();
+            resolve(101);
+          });
+          socket.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+          socket.on('error', () => undefined);
+        });
+      for (const origin of ['https://evil.example', 'null', 'https://apps.example.com.evil.example']) {
+        expect(await upgrade(origin), origin).toBe(403);
+      }
+      // Our own origin, and the content's registered one (https://apps.example.com/trips/), may connect.
+      expect(await upgrade(new URL(url).origin)).toBe(101);
+      expect(await upgrade('https://apps.example.com')).toBe(101);
     });
 
     it('closes a socket that never sends connection_init (4408)', async () => {

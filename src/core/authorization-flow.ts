@@ -4,12 +4,14 @@ import type { AuthorizationTransaction, DataSource, PrismaClient } from '../gene
 import { CALLBACK_PATH, redirectUriFor } from '../infra/config.js';
 import { randomToken, sha256Base64Url, type Keyring } from '../infra/crypto.js';
 import type { Logger } from '../infra/logger.js';
+import { outboundRefusalIn } from '../infra/outbound-refusals.js';
 import { providerFor } from '../providers/index.js';
 import type { AttachmentResolver } from './attachments.js';
 import type { AuthorizationStore } from './authorizations.js';
 import { badInput } from './errors.js';
 import type { EventBus } from './events.js';
 import type { OAuthClients } from './oauth-client.js';
+import { providerRefusal } from './provider-refusal.js';
 import type { ViewerSession } from './session-tokens.js';
 import { tokenSetFrom } from './token-response.js';
 
@@ -180,10 +182,12 @@ export class AuthorizationFlow {
       });
       return tokenSetFrom(response, provider.defaultAccessTokenLifetimeSeconds);
     } catch (error) {
+      const refusal = outboundRefusalIn(error);
       this.logger.warn(
-        { dataSourceId: tx.dataSourceId, error: (error as { error?: string }).error ?? (error as Error).name },
+        { dataSourceId: tx.dataSourceId, error: refusal?.reason ?? (error as { error?: string }).error ?? (error as Error).name },
         'authorization code exchange failed',
       );
+      if (refusal) throw new CallbackError(502, providerRefusal(refusal, provider.displayName).message);
       throw new CallbackError(502, 'The provider did not accept this authorization. Start again from the content.');
     }
   }

@@ -5,6 +5,7 @@ import type { AuthorizationFlow } from './authorization-flow.js';
 import type { AuthorizationStore } from './authorizations.js';
 import type { TokenFreshness } from './freshness.js';
 import { AppError, forbidden } from './errors.js';
+import type { OriginPolicy } from './origins.js';
 import type { Principal } from './principal.js';
 import type { Refresher } from './refresh.js';
 import type { SessionTokenService, ViewerSession } from './session-tokens.js';
@@ -33,6 +34,7 @@ export class CredentialService {
     private readonly refresher: Refresher,
     private readonly flow: AuthorizationFlow,
     private readonly freshness: TokenFreshness,
+    private readonly origins: OriginPolicy,
   ) {}
 
   /** Validates the session token and that the caller may act for its content. */
@@ -50,8 +52,10 @@ export class CredentialService {
     return session;
   }
 
-  async exchange(principal: Principal, sessionToken: string, dataSourceId?: string | null): Promise<Credentials> {
+  /** `origin` is the caller's `Origin` header: present only when a browser makes the request. */
+  async exchange(principal: Principal, sessionToken: string, dataSourceId?: string | null, origin?: string): Promise<Credentials> {
     const session = await this.viewerSession(principal, sessionToken);
+    if (origin !== undefined) await this.origins.assertMayExchange(session.contentId, origin);
     const dataSource = await this.attachments.resolve(session, dataSourceId);
     let row = await this.store.find(dataSource.id, session.userId);
     if (row?.status === 'AUTHORIZED' && !this.freshness.isFresh(row)) row = await this.refresher.refresh(row, dataSource);

@@ -1,19 +1,31 @@
 import * as client from 'openid-client';
 import type { DataSource } from '../generated/prisma/client.js';
+import type { AddressPolicy } from '../infra/address-policy.js';
+import type { OutboundFetch } from '../infra/outbound-fetch.js';
+import { outboundRefusalIn } from '../infra/outbound-refusals.js';
 import { providerFor } from '../providers/index.js';
+import { isLoopbackHost } from '../providers/provider.js';
 import { AppError } from './errors.js';
+import { providerRefusal } from './provider-refusal.js';
 
 /**
  * openid-client Configurations for data sources. Endpoints come from the provider module (and from
  * the provider's RFC 8414 metadata where it publishes one), never from request input. Discovered
  * metadata must name the issuer we expect and keep every endpoint on the data source's own origin
  * (checklist A11, F11: no credentials POSTed to a host the admin did not configure).
+ *
+ * Every request of a Configuration (discovery included) goes through the guarded fetch for the data
+ * source's address policy (infra/outbound-fetch.ts): the resolved address is checked at connect
+ * time and redirects are refused, so a host that passed validation but later resolves to a private
+ * address is still never reached.
  */
 export interface OAuthClientOptions {
   /** Only for http://127.0.0.1 / localhost providers when ALLOW_HTTP_LOOPBACK_PROVIDERS is on. */
   allowHttpLoopback: boolean;
   timeoutMs: number;
   metadataTtlMs?: number;
+  /** The guarded fetch for an address policy; every outbound OAuth request uses it. */
+  fetchFor: (policy: AddressPolicy) => OutboundFetch;
 }
 
 interface CachedConfiguration {
@@ -56,14 +68,21 @@ export class OAuthClients {
       throw new AppError('PROVIDER_MISCONFIGURED', 'This data source points at a loopback provider, which is disabled');
     }
     const clientMetadata: Partial<client.ClientMetadata> = { client_id: ds.clientId, ...(secret ? { client_secret: secret } : {}) };
+    // Loopback-only for an allowed loopback test/demo provider, public addresses only for everything else.
+    const policy: AddressPolicy =
+      this.options.allowHttpLoopback && isLoopbackHost(new URL(ds.hostUrl)) ? 'loopback-only' : 'public-only';
+    const fetch = this.options.fetchFor(policy);
     let config: client.Configuration;
     if (endpoints.metadataUrl) {
       try {
         config = await client.discovery(new URL(endpoints.metadataUrl), ds.clientId, clientMetadata, auth, {
           execute: insecure ? [client.allowInsecureRequests] : [],
           timeout: Math.ceil(this.options.timeoutMs / 1000),
+          [client.customFetch]: fetch,
         });
-      } catch {
+      } catch (error) {
+        const refusal = outboundRefusalIn(error);
+        if (refusal) throw providerRefusal(refusal, provider.displayName);
         throw new AppError('PROVIDER_UNAVAILABLE', `Could not read the ${provider.displayName} OAuth metadata; try again later`, {
           retryAfterSeconds: 30,
         });
@@ -82,6 +101,7 @@ export class OAuthClients {
       );
       if (insecure) client.allowInsecureRequests(config);
     }
+    config[client.customFetch] = fetch;
     config.timeout = Math.ceil(this.options.timeoutMs / 1000);
     return config;
   }

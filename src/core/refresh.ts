@@ -2,12 +2,14 @@ import * as client from 'openid-client';
 import type { DataSource, PrismaClient, ViewerAuthorization } from '../generated/prisma/client.js';
 import { CryptoError } from '../infra/crypto.js';
 import type { Logger } from '../infra/logger.js';
+import { outboundRefusalIn } from '../infra/outbound-refusals.js';
 import { providerFor } from '../providers/index.js';
 import type { AuthorizationStore } from './authorizations.js';
 import { AppError } from './errors.js';
 import type { EventBus } from './events.js';
 import type { OAuthClients } from './oauth-client.js';
 import type { TokenFreshness } from './freshness.js';
+import { providerRefusal } from './provider-refusal.js';
 import { tokenSetFrom } from './token-response.js';
 
 /**
@@ -21,6 +23,8 @@ import { tokenSetFrom } from './token-response.js';
  *   reauthorize. Never retried.
  * - Outage (network, timeout, 5xx, 429): keep the refresh token, back off, serve the cached access
  *   token while it is still valid; never mark reauthorization for an outage.
+ * - Refused by our own SSRF policy (non-public address, a redirect): keep the tokens, back off, and
+ *   answer PROVIDER_MISCONFIGURED (checklist F11).
  */
 const LEASE_MS = 30_000;
 const WAIT_STEP_MS = 50;
@@ -92,6 +96,13 @@ export class Refresher {
       const response = await client.refreshTokenGrant(config, refreshToken);
       tokens = tokenSetFrom(response, provider.defaultAccessTokenLifetimeSeconds);
     } catch (error) {
+      // We refused the request ourselves (non-public address, redirect): an admin must fix the data
+      // source. The tokens stay as they are; back off so each viewer request does not retry it.
+      const refusal = outboundRefusalIn(error);
+      if (refusal) {
+        await this.backOff(row, refusal.reason);
+        throw providerRefusal(refusal, provider.displayName);
+      }
       const oauthError = (error as { error?: unknown }).error;
       if (error instanceof client.ResponseBodyError && (oauthError === 'invalid_grant' || isSnowflakeInvalidGrant(error))) {
         const reread = await this.store.find(row.dataSourceId, row.userId, { fresh: true });

@@ -2,6 +2,7 @@ import * as client from 'openid-client';
 import { z } from 'zod';
 import type { PrismaClient, ViewerAuthorization } from '../generated/prisma/client.js';
 import type { Logger } from '../infra/logger.js';
+import { outboundRefusalIn } from '../infra/outbound-refusals.js';
 import type { AuthorizationFlow } from './authorization-flow.js';
 import type { DataSourceService } from './data-sources.js';
 import type { AuthorizationStore } from './authorizations.js';
@@ -74,7 +75,7 @@ export class ViewerAuthorizations {
       if (!config.serverMetadata().revocation_endpoint) return;
       await client.tokenRevocation(config, refreshToken, { token_type_hint: 'refresh_token' });
     } catch (error) {
-      this.logger.warn({ dataSourceId, error: (error as Error).name }, 'revocation at the provider failed');
+      this.logger.warn({ dataSourceId, error: outboundRefusalIn(error)?.reason ?? (error as Error).name }, 'revocation at the provider failed');
     }
   }
 

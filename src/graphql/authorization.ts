@@ -1,5 +1,6 @@
 import type { AuthorizationStatusEvent } from '../core/events.js';
 import type { StatusSnapshot } from '../core/viewer-authorizations.js';
+import { DeadlineTimers } from '../infra/deadline-timers.js';
 import { builder } from './builder.js';
 
 /**
@@ -67,8 +68,8 @@ builder.queryFields((t) => ({
     type: OAuthCredentialsType,
     authScopes: { authenticated: true },
     args: { sessionToken: t.arg.string({ required: true }), dataSourceId: t.arg.id() },
-    resolve: (_root, args, { principal, services }) =>
-      services.credentials.exchange(principal!, args.sessionToken, args.dataSourceId ? String(args.dataSourceId) : null),
+    resolve: (_root, args, { principal, services, origin }) =>
+      services.credentials.exchange(principal!, args.sessionToken, args.dataSourceId ? String(args.dataSourceId) : null, origin),
   }),
 }));
 
@@ -112,6 +113,9 @@ builder.mutationField('purgeDataSourceAuthorizations', (t) =>
 
 builder.subscriptionType({});
 
+/** Ends each viewer subscription when its session token expires (timers shared per second). */
+const sessionExpiries = new DeadlineTimers();
+
 builder.subscriptionFields((t) => ({
   authorizationStatus: t.field({
     type: AuthorizationStatusEventType,
@@ -124,7 +128,7 @@ builder.subscriptionFields((t) => ({
       // Subscribe before reading the snapshot so that no change falls between the two.
       const events = services.events.subscribe({ accountId: session.accountId, dataSourceId: dataSource.id, userId: session.userId });
       // The subscription lives no longer than the session token that opened it.
-      const expiry = setTimeout(() => void events.return?.(), Math.max(0, session.expiresAt * 1000 - Date.now()));
+      const cancelExpiry = sessionExpiries.schedule(session.expiresAt, () => void events.return?.());
       try {
         yield await services.authorizations.snapshot(session, dataSource.id);
         for await (const event of events) {
@@ -134,7 +138,7 @@ builder.subscriptionFields((t) => ({
           };
         }
       } finally {
-        clearTimeout(expiry);
+        cancelExpiry();
         await events.return?.();
       }
     },

@@ -15,7 +15,8 @@ import type { Services } from '../app.js';
 export interface GraphQLContext {
   principal: Principal | null;
   services: Services;
-  requestId: string;
+  /** The browser's `Origin` header on HTTP requests (absent for SDKs, servers and WebSockets). */
+  origin?: string;
 }
 
 export const builder = new SchemaBuilder<{

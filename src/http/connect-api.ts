@@ -90,7 +90,7 @@ async function exchangeCredentials({ req, res, principal, services }: RouteConte
   if (requested && requested !== ACCESS_TOKEN) throw badInput('requested_token_type', `only ${ACCESS_TOKEN} is supported`);
   const subjectToken = form.get('subject_token');
   if (!subjectToken) throw badInput('subject_token', 'is required');
-  const credentials = await services.credentials.exchange(principal, subjectToken, form.get('audience') || null);
+  const credentials = await services.credentials.exchange(principal, subjectToken, form.get('audience') || null, req.headers.origin);
   sendJson(res, 200, {
     access_token: credentials.accessToken,
     issued_token_type: credentials.issuedTokenType,

@@ -56,7 +56,7 @@ export async function createGraphQLHandler(services: Services) {
       context: async () => ({
         principal: key ? await services.identity.authenticate(key) : null,
         services,
-        requestId: randomUUID(),
+        origin: req.headers.origin,
       }),
     });
     for (const [name, value] of result.headers) res.setHeader(name, value);

@@ -1,33 +1,50 @@
 import type http from 'node:http';
 import { randomUUID } from 'node:crypto';
-import { GraphQLError, NoSchemaIntrospectionCustomRule, getOperationAST, parse, specifiedRules, validate } from 'graphql';
+import { GraphQLError, NoSchemaIntrospectionCustomRule, getOperationAST, specifiedRules } from 'graphql';
 import { WebSocketServer } from 'ws';
-import { useServer } from 'graphql-ws/use/ws';
+import { RequestCache } from '@pothos/plugin-scope-auth';
 import type { Services } from '../app.js';
 import type { Principal } from '../core/principal.js';
 import type { GraphQLContext } from '../graphql/builder.js';
 import { describe, maskError } from '../graphql/errors.js';
 import { schema } from '../graphql/schema.js';
+import { serveGraphQLOverWs } from './graphql-ws-adapter.js';
+import { SubscriptionDocuments } from './subscription-documents.js';
 
 /**
  * graphql-ws on /graphql. graphql-ws bypasses Apollo entirely, so this file gives it the same
  * guarantees (checklist F4, F6-F8): authentication in connectionParams (an API key, never a cookie;
  * a refused connection gets `false`, i.e. 4403, with no message), the same validation rules
- * (introspection off unless configured), subscriptions only, small frames, and the same error masking.
+ * (introspection off unless configured), subscriptions only, small frames, the same error masking,
+ * and browsers only from allowed origins.
+ * Open subscriptions are long-lived and numerous, so what each one keeps is kept small (see
+ * graphql-ws-adapter.ts and subscription-documents.ts).
  */
 type Extra = {
-  principal?: Principal | null;
+  principal: Principal | null;
 };
 
 export function attachWebSocketServer(server: http.Server, services: Services) {
-  const wss = new WebSocketServer({ server, path: '/graphql', maxPayload: 64 * 1024 });
+  const wss = new WebSocketServer({
+    server,
+    path: '/graphql',
+    maxPayload: 64 * 1024,
+    // Cross-site WebSocket hijacking (checklist F7): a browser page of an unknown origin is refused
+    // at the upgrade with 403, before graphql-ws sees the socket. Non-browser clients send no Origin.
+    verifyClient: (info, accept) => {
+      services.origins.mayOpenSocket(info.req.headers.origin).then(
+        (allowed) => accept(allowed, allowed ? undefined : 403),
+        () => accept(false, 503),
+      );
+    },
+  });
   const rules = services.config.graphqlIntrospection ? specifiedRules : [...specifiedRules, NoSchemaIntrospectionCustomRule];
+  const documents = new SubscriptionDocuments(schema, rules);
 
-  const disposable = useServer<Record<string, unknown> | undefined, Extra>(
+  const adapter = serveGraphQLOverWs<Record<string, unknown> | undefined, Extra>(
+    wss,
     {
       schema,
-      // Never put internal error text into close reasons, whatever NODE_ENV says (checklist F4).
-      isProd: true,
       connectionInitWaitTimeout: 3_000,
       onConnect: async (ctx) => {
         const params = ctx.connectionParams ?? {};
@@ -37,7 +54,7 @@ export function attachWebSocketServer(server: http.Server, services: Services) {
         try {
           principal = key ? await services.identity.authenticate(key) : null;
         } catch (error) {
-          // graphql-ws prints what onConnect throws with console.error: never the raw message.
+          // Never the raw message: the adapter closes with 4500 "Internal server error".
           services.logger.error({ err: describe(error) }, 'WebSocket authentication failed');
           throw new Error('Internal server error');
         }
@@ -45,21 +62,21 @@ export function attachWebSocketServer(server: http.Server, services: Services) {
         ctx.extra.principal = principal;
         return true;
       },
-      context: (ctx): GraphQLContext => ({ principal: ctx.extra.principal ?? null, services, requestId: randomUUID() }),
+      context: (ctx): GraphQLContext => ({ principal: ctx.extra.principal ?? null, services }),
       onSubscribe: (_ctx, _id, payload) => {
-        let document;
-        try {
-          document = parse(payload.query, { maxTokens: 2_000 });
-        } catch (error) {
-          return [error as GraphQLError];
-        }
-        const errors = validate(schema, document, rules);
-        if (errors.length > 0) return errors;
-        const operation = getOperationAST(document, payload.operationName);
-        if (operation?.operation !== 'subscription') {
+        const parsed = documents.get(payload.query);
+        if ('errors' in parsed) return parsed.errors;
+        const { document } = parsed;
+        if (getOperationAST(document, payload.operationName)?.operation !== 'subscription') {
           return [new GraphQLError('Only subscriptions are served over WebSocket; use HTTP for queries and mutations')];
         }
-        return undefined;
+        return { schema, document, operationName: payload.operationName, variableValues: payload.variables };
+      },
+      onOperation: (_ctx, _id, _payload, args) => {
+        // Scope-auth caches per context; a subscription's context lives as long as the subscription,
+        // and its scopes were checked by the time it is set up (authorizeOnSubscribe). Should
+        // anything check scopes again, the cache is rebuilt.
+        RequestCache.clearForContext(args.contextValue as GraphQLContext);
       },
       onNext: (_ctx, _id, _payload, _args, result) => {
         if (!result.errors) return undefined;
@@ -70,13 +87,14 @@ export function attachWebSocketServer(server: http.Server, services: Services) {
       },
       onError: (_ctx, _id, _payload, errors) => errors.map((error) => maskError(error.toJSON(), error, services.logger, randomUUID())),
     },
-    wss,
+    {
+      keepAliveMs: 12_000,
+      // ws reports a client's protocol violation (oversized or malformed frame) as a socket error and
+      // closes with 1009/1002 itself: worth a warning, not an error.
+      onInternalError: (error, where) =>
+        services.logger[where === 'socket' ? 'warn' : 'error']({ err: describe(error), where }, 'WebSocket error'),
+    },
   );
 
-  return {
-    close: async () => {
-      await disposable.dispose();
-      await new Promise<void>((resolve) => wss.close(() => resolve()));
-    },
-  };
+  return { close: () => adapter.dispose() };
 }

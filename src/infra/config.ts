@@ -27,6 +27,11 @@ const envSchema = z.object({
   GRAPHQL_INTROSPECTION: booleanFlag.default(false),
   HOT_CACHE_TTL_SECONDS: z.coerce.number().min(0).max(300).default(5),
   AUTHORIZATION_CACHE_TTL_SECONDS: z.coerce.number().min(0).max(3600).default(600),
+  ALLOWED_ORIGINS: z
+    .string()
+    .default('')
+    .transform((list) => list.split(',').map((o) => o.trim()).filter(Boolean))
+    .pipe(z.array(z.url({ protocol: /^https?$/ }).refine((o) => new URL(o).origin === o, 'each entry must be a bare origin like https://dash.example.com'))),
 });
 
 export interface Config {
@@ -56,6 +61,8 @@ export interface Config {
    * the version check when this instance next needs one.
    */
   authorizationCacheTtlSeconds: number;
+  /** Browser origins allowed besides PUBLIC_URL's and the contents' registered URLs (dashboards). */
+  allowedOrigins: string[];
 }
 
 export class ConfigError extends Error {}
@@ -97,6 +104,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     graphqlIntrospection: e.GRAPHQL_INTROSPECTION,
     hotCacheTtlSeconds: e.HOT_CACHE_TTL_SECONDS,
     authorizationCacheTtlSeconds: e.AUTHORIZATION_CACHE_TTL_SECONDS,
+    allowedOrigins: e.ALLOWED_ORIGINS,
   };
 }
 

@@ -5,11 +5,14 @@ import { matches, type AuthorizationStatusEvent, type EventBus, type EventFilter
  * indexed by data source so that a publish touches only the listeners that can match, which keeps
  * fan-out cheap with thousands of open subscriptions.
  */
-type Listener = { filter: EventFilter; push: (event: AuthorizationStatusEvent) => void };
-
 export class MemoryEventBus implements EventBus {
-  private readonly byDataSource = new Map<string, Set<Listener>>();
+  private readonly byDataSource = new Map<string, Set<Subscription>>();
   private readonly taps: Array<(event: AuthorizationStatusEvent) => void> = [];
+  private readonly unsubscribe = (subscription: Subscription) => {
+    const set = this.byDataSource.get(subscription.filter.dataSourceId);
+    set?.delete(subscription);
+    if (set?.size === 0) this.byDataSource.delete(subscription.filter.dataSourceId);
+  };
 
   tap(listener: (event: AuthorizationStatusEvent) => void): void {
     this.taps.push(listener);
@@ -17,55 +20,71 @@ export class MemoryEventBus implements EventBus {
 
   async publish(event: AuthorizationStatusEvent): Promise<void> {
     for (const tap of this.taps) tap(event);
-    for (const listener of this.byDataSource.get(event.dataSourceId) ?? []) {
-      if (matches(listener.filter, event)) listener.push(event);
+    for (const subscription of this.byDataSource.get(event.dataSourceId) ?? []) {
+      if (matches(subscription.filter, event)) subscription.push(event);
     }
   }
 
   subscribe(filter: EventFilter): AsyncIterableIterator<AuthorizationStatusEvent> {
-    const queue: AuthorizationStatusEvent[] = [];
-    let wake: ((result: IteratorResult<AuthorizationStatusEvent>) => void) | undefined;
-    let done = false;
-    const listener: Listener = {
-      filter,
-      push: (event) => {
-        if (wake) {
-          const resolve = wake;
-          wake = undefined;
-          resolve({ value: event, done: false });
-        } else queue.push(event);
-      },
-    };
-    const set = this.byDataSource.get(filter.dataSourceId) ?? new Set<Listener>();
-    set.add(listener);
+    const subscription = new Subscription(filter, this.unsubscribe);
+    const set = this.byDataSource.get(filter.dataSourceId) ?? new Set<Subscription>();
+    set.add(subscription);
     this.byDataSource.set(filter.dataSourceId, set);
-    const finish = (): Promise<IteratorResult<AuthorizationStatusEvent>> => {
-      done = true;
-      set.delete(listener);
-      if (set.size === 0) this.byDataSource.delete(filter.dataSourceId);
-      wake?.({ value: undefined, done: true });
-      wake = undefined;
-      return Promise.resolve({ value: undefined, done: true });
-    };
-    return {
-      next: () => {
-        if (queue.length > 0) return Promise.resolve({ value: queue.shift()!, done: false });
-        if (done) return Promise.resolve({ value: undefined, done: true });
-        return new Promise((resolve) => (wake = resolve));
-      },
-      return: finish,
-      throw: async (error) => {
-        await finish();
-        throw error;
-      },
-      [Symbol.asyncIterator]() {
-        return this;
-      },
-    };
+    return subscription;
   }
 
   async close(): Promise<void> {
     this.byDataSource.clear();
     this.taps.length = 0;
+  }
+}
+
+/**
+ * One subscriber's events: queued while nobody waits for them, handed straight to a pending next()
+ * otherwise. A class rather than an object of closures because thousands stay open for hours: its
+ * methods live once on the prototype, and the queue exists only once an event had to wait.
+ */
+class Subscription implements AsyncIterableIterator<AuthorizationStatusEvent> {
+  private queue: AuthorizationStatusEvent[] | undefined;
+  private wake: ((result: IteratorResult<AuthorizationStatusEvent>) => void) | undefined;
+  private done = false;
+
+  constructor(
+    readonly filter: EventFilter,
+    private readonly onEnd: (subscription: Subscription) => void,
+  ) {}
+
+  push(event: AuthorizationStatusEvent): void {
+    const wake = this.wake;
+    if (wake) {
+      this.wake = undefined;
+      wake({ value: event, done: false });
+    } else {
+      (this.queue ??= []).push(event);
+    }
+  }
+
+  next(): Promise<IteratorResult<AuthorizationStatusEvent>> {
+    const queued = this.queue?.shift();
+    if (queued) return Promise.resolve({ value: queued, done: false });
+    if (this.done) return Promise.resolve({ value: undefined, done: true });
+    return new Promise((resolve) => (this.wake = resolve));
+  }
+
+  return(): Promise<IteratorResult<AuthorizationStatusEvent>> {
+    this.done = true;
+    this.onEnd(this);
+    this.wake?.({ value: undefined, done: true });
+    this.wake = undefined;
+    return Promise.resolve({ value: undefined, done: true });
+  }
+
+  async throw(error: unknown): Promise<IteratorResult<AuthorizationStatusEvent>> {
+    await this.return();
+    throw error;
+  }
+
+  [Symbol.asyncIterator]() {
+    return this;
   }
 }

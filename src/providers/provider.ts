@@ -46,6 +46,9 @@ export class HostValidationError extends Error {}
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
+/** Whether a URL names this machine: the only hosts a loopback test/demo provider may use. */
+export const isLoopbackHost = (url: URL) => LOOPBACK_HOSTS.has(url.hostname);
+
 /**
  * Shared host parsing: https only, no credentials, path, query or fragment; a loopback http(s) URL with
  * a port only when the policy allows it. The host must end with one of `allowedSuffixes`.
@@ -68,7 +71,7 @@ export function parseProviderHost(
   if ((url.pathname !== '/' && url.pathname !== '') || url.search || url.hash) {
     throw new HostValidationError(`must be a bare host without path or query (expected e.g. ${example})`);
   }
-  const loopback = LOOPBACK_HOSTS.has(url.hostname);
+  const loopback = isLoopbackHost(url);
   if (loopback) {
     if (!policy.allowHttpLoopback) {
       throw new HostValidationError('must be a public https host (loopback providers are disabled)');

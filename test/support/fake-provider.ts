@@ -49,6 +49,8 @@ export interface FakeProvider {
   failNextTokenRequests(n: number, status?: 503 | 500 | 429): void;
   /** Delay every following token response by ms (0 to stop). */
   delayTokenResponses(ms: number): void;
+  /** Answer the next n token requests with `302 Location: location` before oidc-provider sees them (grant untouched). */
+  redirectNextTokenRequests(n: number, location: string): void;
   /** RFC 7662 introspection over HTTP with an internal client. */
   introspect(accessToken: string): Promise<{ active: boolean; sub?: string; client_id?: string; scope?: string; exp?: number }>;
   /** Userinfo over HTTP; null unless 200 (needs the openid scope, so databricks in practice). */
@@ -70,7 +72,7 @@ export async function startFakeProvider(options: FakeProviderOptions): Promise<F
   const store = new FakeProviderStore();
   const introspector = { clientId: 'fake-provider-introspector', clientSecret: randomBytes(16).toString('hex') };
   const stats: FakeProviderStats = { tokenRequests: 0, refreshRequests: 0, authorizationCodeRequests: 0, lastTokenRequestBodies: [], lastTokenRequestHeaders: [] };
-  const faults = { remaining: 0, status: 503 as 503 | 500 | 429, delayMs: 0 };
+  const faults = { remaining: 0, status: 503 as 503 | 500 | 429, delayMs: 0, redirects: 0, redirectTo: '' };
 
   // Listen first: the issuer must contain the port, and the Provider needs the issuer up front.
   let handler: (req: IncomingMessage, res: ServerResponse) => void = (_req, res) => res.writeHead(503).end();
@@ -110,6 +112,10 @@ export async function startFakeProvider(options: FakeProviderOptions): Promise<F
           faults.remaining -= 1;
           return injectFailure(res, faults.status, flavour);
         }
+        if (faults.redirects > 0) {
+          faults.redirects -= 1;
+          return void res.writeHead(302, { location: faults.redirectTo }).end();
+        }
         // The stream is drained; oidc-provider falls back to a pre-parsed req.body (string is fine).
         Object.assign(req, { body });
       }
@@ -147,6 +153,10 @@ export async function startFakeProvider(options: FakeProviderOptions): Promise<F
     },
     delayTokenResponses(ms) {
       faults.delayMs = ms;
+    },
+    redirectNextTokenRequests(n, location) {
+      faults.redirects = n;
+      faults.redirectTo = location;
     },
     async introspect(accessToken) {
       const res = await fetch(endpoint('introspection'), {

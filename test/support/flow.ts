@@ -3,6 +3,7 @@ import { createAccount, type TestAccount } from './fixtures.js';
 import { startFakeProvider, type FakeProvider } from './fake-provider.js';
 import { gql, startTestServer, type TestServer } from './server.js';
 import type { TestDatabase } from './database.js';
+import type { ServiceOptions } from '../../src/app.js';
 import type { Prisma } from '../../src/generated/prisma/client.js';
 
 /**
@@ -45,9 +46,15 @@ export interface FlowEnvironment {
 
 export async function startFlowEnvironment(
   flavour: 'databricks' | 'snowflake',
-  options: { accessTokenTtlSeconds?: number; serverEnv?: Record<string, string>; contentUrl?: string; database?: TestDatabase } = {},
+  options: {
+    accessTokenTtlSeconds?: number;
+    serverEnv?: Record<string, string>;
+    contentUrl?: string;
+    database?: TestDatabase;
+    serviceOptions?: ServiceOptions;
+  } = {},
 ): Promise<FlowEnvironment> {
-  const server = await startTestServer(options.serverEnv, options.database);
+  const server = await startTestServer(options.serverEnv, options.database, options.serviceOptions);
   const redirectUri = `${server.url}/v1/integrations/callback`;
   const clientSecret = `client-secret-CANARY-${flavour}`;
   const clientId = `client-${flavour}`;

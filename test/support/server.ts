@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { print } from 'graphql';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
-import { createServices, type Services } from '../../src/app.js';
+import { createServices, type ServiceOptions, type Services } from '../../src/app.js';
 import { loadConfig } from '../../src/infra/config.js';
 import { createLogger } from '../../src/infra/logger.js';
 import { startServer, type RunningServer } from '../../src/http/server.js';
@@ -23,7 +23,11 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startTestServer(extraEnv: Record<string, string> = {}, database?: TestDatabase): Promise<TestServer> {
+export async function startTestServer(
+  extraEnv: Record<string, string> = {},
+  database?: TestDatabase,
+  serviceOptions: ServiceOptions = {},
+): Promise<TestServer> {
   const db = database ?? (await createTestDatabase());
   // The callback URL is built from PUBLIC_URL, so the port must be known before start.
   const port = extraEnv.PORT ?? String(await freePort());
@@ -45,7 +49,7 @@ export async function startTestServer(extraEnv: Record<string, string> = {}, dat
     },
   });
   const config = loadConfig(env);
-  const services = await createServices(config, createLogger(config.logLevel, sink));
+  const services = await createServices(config, createLogger(config.logLevel, sink), serviceOptions);
   const running = await startServer(services, config.port, '127.0.0.1');
   return {
     url: running.url,
