@@ -28,6 +28,8 @@ export interface BenchOptions {
   refreshConcurrency: number;
   refreshTtlSeconds: number;
   startupRounds: number;
+  /** Rows viewer_authorizations holds before path 4b's first exchanges; undefined = the default of paths/first-exchange.ts. */
+  storedAuthorizations: number | undefined;
   pin: boolean;
   build: 'always' | 'never' | 'if-stale';
   profile: boolean;
@@ -49,6 +51,9 @@ export const USAGE = `Usage: npm run bench -- [options]
   --samples <n>           callbacks timed in path 5 (full 30, quick 5)
   --refresh-concurrency   concurrent exchanges per refresh burst (500)
   --refresh-ttl <s>       provider access-token lifetime for path 3 (20)
+  --stored-authorizations <n>
+                          fill viewer_authorizations up to n rows before path 4b's timed first exchanges
+                          (PostgreSQL only; default 1000000 there, quick mode too; 0 skips the fill)
   --no-pin                do not pin server (core 0) and load generator (core 1) with taskset
   --build / --no-build    always / never run npm run build first (default: only when src/ is newer than dist/)
   --profile               CPU-profile one extra, unmeasured subject run of paths 1, 2, 4 (bench/results/profiles)
@@ -76,6 +81,7 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
       'refresh-concurrency': { type: 'string' },
       'refresh-ttl': { type: 'string' },
       'startup-rounds': { type: 'string' },
+      'stored-authorizations': { type: 'string' },
       'no-pin': { type: 'boolean', default: false },
       build: { type: 'boolean', default: false },
       'no-build': { type: 'boolean', default: false },
@@ -108,6 +114,8 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
     refreshConcurrency: num(values['refresh-concurrency'], 500, 500, 'refresh-concurrency'),
     refreshTtlSeconds: Math.max(4, num(values['refresh-ttl'], 20, 20, 'refresh-ttl')),
     startupRounds: Math.max(1, num(values['startup-rounds'], 3, 1, 'startup-rounds')),
+    storedAuthorizations:
+      values['stored-authorizations'] === undefined ? undefined : Math.round(num(values['stored-authorizations'], 0, 0, 'stored-authorizations')),
     pin: !values['no-pin'],
     build: values.build ? 'always' : values['no-build'] ? 'never' : 'if-stale',
     profile: values.profile!,
