@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { graphql } from './generated/gql.js';
-import { TestBrowser, loginAtProvider } from './support/browser.js';
-import { exchange, startFlowEnvironment, type FlowEnvironment } from './support/flow.js';
+import { TestBrowser } from './support/browser.js';
+import { exchange, obtainCallback, startFlowEnvironment, type FlowEnvironment } from './support/flow.js';
 import { startFakeProvider, type FakeProvider } from './support/fake-provider.js';
 import { gql } from './support/server.js';
 
@@ -26,20 +26,6 @@ const CreateContent = graphql(`
 const ContentKey = graphql(`
   mutation SecContentKey($contentId: ID!) { createContentApiKey(contentId: $contentId) { key } }
 `);
-
-/** Walks the provider's login and returns the callback URL the provider redirected to, without calling it. */
-async function obtainCallback(env: FlowEnvironment, startUrl: string, login: string, browser = new TestBrowser()) {
-  let callbackUrl = '';
-  await loginAtProvider(browser, startUrl, {
-    login,
-    stopAt: (u) => {
-      if (u.includes('/v1/integrations/callback')) callbackUrl = u;
-      return u.includes('/v1/integrations/callback');
-    },
-    skipFinal: true,
-  });
-  return { callbackUrl, browser };
-}
 
 describe('callback and credential endpoint security', () => {
   let env: FlowEnvironment;
@@ -75,7 +61,7 @@ describe('callback and credential endpoint security', () => {
   });
 
   it('A2: rejects missing, unknown and duplicated state, and another browser, with zero token requests', async () => {
-    const { callbackUrl, browser } = await obtainCallback(env, await authUrl(aliceToken), 'alice');
+    const { callbackUrl, browser } = await obtainCallback(await authUrl(aliceToken), 'alice');
     const query = new URL(callbackUrl).searchParams;
     env.provider.resetStats();
     const noState = new URLSearchParams(query);
@@ -124,7 +110,7 @@ describe('callback and credential endpoint security', () => {
       const browser = new TestBrowser();
       const honestStart = await browser.get(await authUrl(aliceToken, { dataSourceId: env.dataSourceId }));
       const honestState = new URL(honestStart.headers.get('location')!).searchParams.get('state')!;
-      const attacker = await obtainCallback(env, await authUrl(bobToken, { dataSourceId: hostileId }), 'mallory');
+      const attacker = await obtainCallback(await authUrl(bobToken, { dataSourceId: hostileId }), 'mallory');
       const injected = new URL(attacker.callbackUrl).searchParams;
       injected.set('state', honestState);
       env.provider.resetStats();
@@ -140,7 +126,7 @@ describe('callback and credential endpoint security', () => {
   });
 
   it('A6: the redirect_uri comes from PUBLIC_URL, never from Host / X-Forwarded-Host', async () => {
-    const { callbackUrl, browser } = await obtainCallback(env, await authUrl(bobToken, { dataSourceId: env.dataSourceId }), 'bob');
+    const { callbackUrl, browser } = await obtainCallback(await authUrl(bobToken, { dataSourceId: env.dataSourceId }), 'bob');
     env.provider.resetStats();
     const response = await browser.get(callbackUrl, { 'x-forwarded-host': 'evil.example', 'x-forwarded-proto': 'https' });
     expect(response.status).toBe(303);
@@ -157,7 +143,7 @@ describe('callback and credential endpoint security', () => {
   });
 
   it('A9: ten concurrent duplicate callbacks exchange the code once and the grant survives', async () => {
-    const { callbackUrl, browser } = await obtainCallback(env, await authUrl(aliceToken, { dataSourceId: env.dataSourceId }), 'alice');
+    const { callbackUrl, browser } = await obtainCallback(await authUrl(aliceToken, { dataSourceId: env.dataSourceId }), 'alice');
     env.provider.resetStats();
     const responses = await Promise.all(Array.from({ length: 10 }, () => browser.get(callbackUrl)));
     expect(responses.every((r) => r.status === 303)).toBe(true);

@@ -8,7 +8,7 @@ import { BlockedAddressError, RedirectRefusedError, outboundRefusalIn } from '..
 import type { DnsLookup } from '../src/infra/ssrf-guard.js';
 import { databricks } from '../src/providers/databricks.js';
 import { TestBrowser, loginAtProvider } from './support/browser.js';
-import { exchange, expireAccessToken, startFlowEnvironment, updateAuthorization, type FlowEnvironment } from './support/flow.js';
+import { exchange, expireAccessToken, obtainCallback, startFlowEnvironment, updateAuthorization, type FlowEnvironment } from './support/flow.js';
 import { gql } from './support/server.js';
 
 /**
@@ -179,21 +179,6 @@ describe('through the server: every OAuth request of a data source is guarded', 
     env = await startFlowEnvironment('databricks', { serviceOptions: { outbound: { dnsLookup: dns.lookup } } });
   });
   afterAll(() => env?.close());
-
-  /** Walks the provider's login and returns the callback URL it redirected to, without calling it. */
-  async function obtainCallback(startUrl: string, login: string) {
-    const browser = new TestBrowser();
-    let callbackUrl = '';
-    await loginAtProvider(browser, startUrl, {
-      login,
-      stopAt: (u) => {
-        if (u.includes('/v1/integrations/callback')) callbackUrl = u;
-        return u.includes('/v1/integrations/callback');
-      },
-      skipFinal: true,
-    });
-    return { callbackUrl, browser };
-  }
 
   it('DNS rebinding: a data source accepted at creation is refused when its host resolves to 127.0.0.1', async () => {
     const added = await gql(

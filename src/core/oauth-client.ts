@@ -88,6 +88,10 @@ export class OAuthClients {
         });
       }
       assertMetadataBelongs(config.serverMetadata(), endpoints.issuer, ds.hostUrl, provider.displayName);
+      // OIDC lets a client skip the ID Token signature when TLS authenticated the token endpoint; we
+      // verify it anyway where the provider publishes its keys (checklist A10): a token response
+      // that did not come from the provider's signing key never becomes a stored grant.
+      if (config.serverMetadata().jwks_uri) client.enableNonRepudiationChecks(config);
     } else {
       config = new client.Configuration(
         {

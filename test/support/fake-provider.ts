@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { buildConfiguration, ROUTES, type FakeClient, type Flavour } from './fake-provider-config.js';
 import { FakeProviderStore, silenceOidcProviderNotices } from './fake-provider-store.js';
+import { tamperIdToken, type IdTokenFault } from './id-token-tamper.js';
 
 export type { FakeClient, Flavour } from './fake-provider-config.js';
 
@@ -51,6 +52,8 @@ export interface FakeProvider {
   delayTokenResponses(ms: number): void;
   /** Answer the next n token requests with `302 Location: location` before oidc-provider sees them (grant untouched). */
   redirectNextTokenRequests(n: number, location: string): void;
+  /** Rewrite the id_token of the next token response that carries one (checklist A10). */
+  tamperNextIdToken(fault: IdTokenFault): void;
   /** RFC 7662 introspection over HTTP with an internal client. */
   introspect(accessToken: string): Promise<{ active: boolean; sub?: string; client_id?: string; scope?: string; exp?: number }>;
   /** Userinfo over HTTP; null unless 200 (needs the openid scope, so databricks in practice). */
@@ -82,7 +85,7 @@ export async function startFakeProvider(options: FakeProviderOptions): Promise<F
   const baseUrl = `http://127.0.0.1:${port}`;
   const issuer = `${baseUrl}${mount}`;
 
-  const provider = new Provider(issuer, buildConfiguration({
+  const configuration = buildConfiguration({
     flavour,
     clients: options.clients,
     accessTokenTtlSeconds: options.accessTokenTtlSeconds ?? 3600,
@@ -91,7 +94,16 @@ export async function startFakeProvider(options: FakeProviderOptions): Promise<F
     snowflakeRoles: options.snowflakeRoles ?? ['PUBLIC', 'ANALYST', 'SYSADMIN'],
     store,
     introspector,
-  }));
+  });
+  const provider = new Provider(issuer, configuration);
+  const idTokenFaults: IdTokenFault[] = [];
+  provider.use(async (ctx, next) => {
+    await next();
+    const body = ctx.body as { id_token?: string } | undefined;
+    if (idTokenFaults.length === 0 || ctx.path !== routes.token || typeof body?.id_token !== 'string') return;
+    const providerKey = (configuration.jwks as { keys: Array<Record<string, unknown>> }).keys[0]!;
+    ctx.body = { ...body, id_token: await tamperIdToken(body.id_token, idTokenFaults.shift()!, providerKey) };
+  });
   if (flavour === 'snowflake') provider.use(snowflakeWireShape(provider, options, routes.token!));
   const callback = provider.callback();
   const tokenPath = `${mount}${routes.token}`;
@@ -157,6 +169,9 @@ export async function startFakeProvider(options: FakeProviderOptions): Promise<F
     redirectNextTokenRequests(n, location) {
       faults.redirects = n;
       faults.redirectTo = location;
+    },
+    tamperNextIdToken(fault) {
+      idTokenFaults.push(fault);
     },
     async introspect(accessToken) {
       const res = await fetch(endpoint('introspection'), {

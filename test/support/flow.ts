@@ -1,6 +1,7 @@
 import { graphql } from '../generated/gql.js';
 import { createAccount, type TestAccount } from './fixtures.js';
 import { startFakeProvider, type FakeProvider } from './fake-provider.js';
+import { TestBrowser, loginAtProvider } from './browser.js';
 import { gql, startTestServer, type TestServer } from './server.js';
 import type { TestDatabase } from './database.js';
 import type { ServiceOptions } from '../../src/app.js';
@@ -102,6 +103,20 @@ export async function startFlowEnvironment(
       await provider.close();
     },
   };
+}
+
+/** Walks the provider's login and returns the callback URL the provider redirected to, without calling it. */
+export async function obtainCallback(startUrl: string, login: string, browser = new TestBrowser()) {
+  let callbackUrl = '';
+  await loginAtProvider(browser, startUrl, {
+    login,
+    stopAt: (u) => {
+      if (u.includes('/v1/integrations/callback')) callbackUrl = u;
+      return u.includes('/v1/integrations/callback');
+    },
+    skipFinal: true,
+  });
+  return { callbackUrl, browser };
 }
 
 /** POST /__api__/v1/oauth/integrations/credentials exactly as posit-sdk sends it. */
