@@ -7,16 +7,19 @@ import { loadKeys, verifyKeyFingerprints, type ServerKeys } from './infra/keys.j
 import type { Logger } from './infra/logger.js';
 import { createOutboundHttp, type OutboundHttpOptions } from './infra/outbound-fetch.js';
 import { AttachmentResolver } from './core/attachments.js';
+import { AuditLog } from './core/audit.js';
 import { AuthorizationFlow } from './core/authorization-flow.js';
 import { AuthorizationStore } from './core/authorizations.js';
 import { ContentService } from './core/contents.js';
 import { CredentialService } from './core/credentials.js';
 import { OriginPolicy } from './core/origins.js';
+import { RateLimits } from './core/rate-limits.js';
 import { DataSourceService } from './core/data-sources.js';
 import type { EventBus } from './core/events.js';
 import { TokenFreshness } from './core/freshness.js';
 import { scheduleMaintenance } from './core/maintenance.js';
 import { IdentityService } from './core/identity.js';
+import { IssuanceAudit } from './core/issuance-audit.js';
 import { OAuthClients } from './core/oauth-client.js';
 import { Refresher } from './core/refresh.js';
 import { SessionTokenService } from './core/session-tokens.js';
@@ -40,8 +43,12 @@ export interface Services {
   flow: AuthorizationFlow;
   credentials: CredentialService;
   origins: OriginPolicy;
+  /** Per-instance request budgets (checklist F9). */
+  rateLimits: RateLimits;
   authorizations: ViewerAuthorizations;
   attachments: AttachmentResolver;
+  /** The append-only audit log (checklist G5); tests replace its `insert` to force failures. */
+  audit: AuditLog;
   /** Token custody (exposed for tests and operational tooling, e.g. to drop caches). */
   store: AuthorizationStore;
   close(): Promise<void>;
@@ -71,16 +78,17 @@ export async function createServices(config: Config, logger: Logger, options: Se
   const { prisma } = db;
   const instanceId = config.instanceId ?? randomUUID();
   const cacheTtlMs = config.hotCacheTtlSeconds * 1000;
-  const identity = new IdentityService(prisma, cacheTtlMs);
+  const audit = new AuditLog(prisma, keys.auditKey);
+  const identity = new IdentityService(prisma, audit, cacheTtlMs);
   const attachments = new AttachmentResolver(prisma, cacheTtlMs);
   const store = new AuthorizationStore(prisma, keys.keyring, config.authorizationCacheTtlSeconds * 1000);
   const invalidate = () => {
     attachments.forget();
     store.forget();
   };
-  const dataSources = new DataSourceService(prisma, keys.keyring, { allowHttpLoopback: config.allowHttpLoopbackProviders }, invalidate);
+  const dataSources = new DataSourceService(prisma, keys.keyring, { allowHttpLoopback: config.allowHttpLoopbackProviders }, audit, invalidate);
   const origins = new OriginPolicy(prisma, config.publicUrl, config.allowedOrigins);
-  const contents = new ContentService(prisma, identity, dataSources, invalidate);
+  const contents = new ContentService(prisma, identity, dataSources, audit, invalidate);
   const sessions = new SessionTokenService(prisma, keys.signingKey, config.publicUrl, config.sessionTokenTtlSeconds);
   // One guarded fetch per address policy for all OAuth traffic (checklist F11).
   const outbound = createOutboundHttp(options.outbound);
@@ -89,13 +97,14 @@ export async function createServices(config: Config, logger: Logger, options: Se
     (ds) => dataSources.clientSecretOf(ds),
   );
   const freshness = new TokenFreshness(config.tokenRefreshMarginSeconds);
-  const flow = new AuthorizationFlow(prisma, keys.keyring, attachments, clients, store, events, config.publicUrl, logger);
-  const refresher = new Refresher(prisma, store, clients, events, instanceId, logger, freshness);
-  const credentials = new CredentialService(prisma, sessions, attachments, store, refresher, flow, freshness, origins);
-  const authorizations = new ViewerAuthorizations(prisma, store, clients, events, flow, dataSources, logger);
+  const rateLimits = new RateLimits(config.rateLimits, logger);
+  const flow = new AuthorizationFlow(prisma, keys.keyring, attachments, clients, store, events, config.publicUrl, logger, audit);
+  const refresher = new Refresher(prisma, store, clients, events, instanceId, logger, freshness, audit);
+  const credentials = new CredentialService(prisma, sessions, attachments, store, refresher, flow, freshness, origins, new IssuanceAudit(audit, logger), rateLimits.exchanges);
+  const authorizations = new ViewerAuthorizations(prisma, store, clients, events, flow, dataSources, logger, audit);
   // A status change made by another instance makes this instance's cached row stale.
   events.tap((event) => store.forget(event.dataSourceId, event.userId));
-  const stopMaintenance = scheduleMaintenance(prisma, logger);
+  const stopMaintenance = scheduleMaintenance(prisma, logger, { auditRetentionDays: config.auditRetentionDays });
   return {
     config,
     logger,
@@ -110,8 +119,10 @@ export async function createServices(config: Config, logger: Logger, options: Se
     flow,
     credentials,
     origins,
+    rateLimits,
     authorizations,
     attachments,
+    audit,
     store,
     close: async () => {
       stopMaintenance();

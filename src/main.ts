@@ -105,7 +105,7 @@ async function rotate(config: Config, logger: Logger): Promise<number> {
   }
   const services = await createServices(config, logger);
   try {
-    const report = await rotateKeys(services.db.prisma, services.keys.keyring);
+    const report = await rotateKeys(services.db.prisma, services.keys.keyring, services.audit);
     if (!config.encryptionKeys) retireKeysFromFile(config, new Set(report.remainingKids));
     process.stdout.write(
       `Re-encrypted ${report.resealed} value(s) with key ${services.keys.keyring.activeKid}.` +

@@ -7,6 +7,7 @@ import type { Logger } from '../infra/logger.js';
 import { outboundRefusalIn } from '../infra/outbound-refusals.js';
 import { providerFor } from '../providers/index.js';
 import type { AttachmentResolver } from './attachments.js';
+import type { AuditEntry, AuditLog } from './audit.js';
 import type { AuthorizationStore } from './authorizations.js';
 import { badInput } from './errors.js';
 import type { EventBus } from './events.js';
@@ -53,6 +54,7 @@ export class AuthorizationFlow {
     private readonly events: EventBus,
     private readonly publicUrl: string,
     private readonly logger: Logger,
+    private readonly audit: AuditLog,
   ) {}
 
   /** Our URL that starts the flow for this viewer; the provider URL is only built when it is opened. */
@@ -146,11 +148,20 @@ export class AuthorizationFlow {
       throw new CallbackError(400, 'The authorization response came from an unexpected issuer.');
     }
     const ids = { accountId: tx.accountId, dataSourceId: tx.dataSourceId, userId: tx.userId };
+    // The viewer acted at the provider, on behalf of this content.
+    const audited: Omit<AuditEntry, 'action'> = {
+      accountId: tx.accountId,
+      actor: { type: 'VIEWER', id: tx.userId },
+      dataSourceId: tx.dataSourceId,
+      contentId: tx.contentId,
+      viewerId: tx.userId,
+    };
     const error = query.get('error');
     if (error) {
       if (error === 'access_denied') {
         await this.store.recordDeclined(ids);
         await this.events.publish({ ...ids, status: 'DECLINED', at: new Date() });
+        await this.audit.record({ ...audited, action: 'AUTHORIZATION_DECLINED', reason: 'access_denied' });
         return { kind: 'declined', ...outcomeBase };
       }
       throw new CallbackError(400, 'The provider could not authorize this request. Start again from the content.');
@@ -159,7 +170,10 @@ export class AuthorizationFlow {
 
     const tokens = await this.exchange(tx, query);
     await this.store.saveGrant(ids, tokens);
+    // Status events first: subscribers and other instances' caches must hear of the change even if
+    // the audit insert then fails (and fails the callback).
     await this.events.publish({ ...ids, status: 'AUTHORIZED', at: new Date() });
+    await this.audit.record({ ...audited, action: 'VIEWER_AUTHORIZED', tokenFingerprint: this.audit.fingerprint(tokens.accessToken) });
     return { kind: 'authorized', ...outcomeBase };
   }
 

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { Content, PrismaClient } from '../generated/prisma/client.js';
+import { actorOf, type AuditEntry, type AuditLog } from './audit.js';
 import type { CreatedKey, IdentityService } from './identity.js';
 import type { DataSourceService } from './data-sources.js';
 import { forbidden, fromZodIssues, notFound } from './errors.js';
@@ -20,6 +21,7 @@ export class ContentService {
     private readonly prisma: PrismaClient,
     private readonly identity: IdentityService,
     private readonly dataSources: DataSourceService,
+    private readonly audit: AuditLog,
     /** Drops the hot path's attachment cache after a change. */
     private readonly invalidate: () => void = () => {},
   ) {}
@@ -30,7 +32,7 @@ export class ContentService {
     }
     const parsed = createContentInput.safeParse(raw);
     if (!parsed.success) throw fromZodIssues(parsed.error.issues, 'input');
-    return this.prisma.content.create({
+    const content = await this.prisma.content.create({
       data: {
         id: randomUUID(),
         accountId: principal.accountId,
@@ -39,6 +41,8 @@ export class ContentService {
         url: parsed.data.url ?? null,
       },
     });
+    await this.audit.record({ accountId: principal.accountId, actor: actorOf(principal), action: 'CONTENT_CREATED', contentId: content.id });
+    return content;
   }
 
   /** Visible to everyone in the account (viewers open content); a content key sees only itself. */
@@ -53,26 +57,28 @@ export class ContentService {
 
   async createApiKey(principal: Principal, contentId: string): Promise<CreatedKey> {
     const content = await this.getManaged(principal, contentId);
-    return this.identity.issueKey({ accountId: content.accountId, contentId: content.id, name: `content ${content.name}` });
+    return this.identity.issueKey(principal, { accountId: content.accountId, contentId: content.id, name: `content ${content.name}` });
   }
 
   async attach(principal: Principal, contentId: string, dataSourceId: string): Promise<Content> {
     const content = await this.getManaged(principal, contentId);
     const dataSource = await this.dataSources.get(principal, dataSourceId);
-    await this.prisma.contentDataSource.upsert({
-      where: { contentId_dataSourceId: { contentId: content.id, dataSourceId: dataSource.id } },
-      create: { contentId: content.id, dataSourceId: dataSource.id },
-      update: {},
+    // Attaching what is already attached changes nothing, so it is not audited.
+    const { count } = await this.prisma.contentDataSource.createMany({
+      data: [{ contentId: content.id, dataSourceId: dataSource.id }],
+      skipDuplicates: true,
     });
     this.invalidate();
+    if (count > 0) await this.audit.record(this.attachmentEntry(principal, 'DATA_SOURCE_ATTACHED', content.id, dataSource.id));
     return content;
   }
 
   async detach(principal: Principal, contentId: string, dataSourceId: string): Promise<Content> {
     const content = await this.getManaged(principal, contentId);
     const dataSource = await this.dataSources.get(principal, dataSourceId);
-    await this.prisma.contentDataSource.deleteMany({ where: { contentId: content.id, dataSourceId: dataSource.id } });
+    const { count } = await this.prisma.contentDataSource.deleteMany({ where: { contentId: content.id, dataSourceId: dataSource.id } });
     this.invalidate();
+    if (count > 0) await this.audit.record(this.attachmentEntry(principal, 'DATA_SOURCE_DETACHED', content.id, dataSource.id));
     return content;
   }
 
@@ -81,9 +87,16 @@ export class ContentService {
     const content = await this.getManaged(principal, contentId);
     const unique = [...new Set(dataSourceIds)];
     for (const id of unique) await this.dataSources.get(principal, id);
+    // One row per actual change, in the replacing transaction itself.
+    const before = new Set((await this.prisma.contentDataSource.findMany({ where: { contentId: content.id } })).map((a) => a.dataSourceId));
+    const changes = [
+      ...unique.filter((id) => !before.has(id)).map((id) => this.attachmentEntry(principal, 'DATA_SOURCE_ATTACHED', content.id, id)),
+      ...[...before].filter((id) => !unique.includes(id)).map((id) => this.attachmentEntry(principal, 'DATA_SOURCE_DETACHED', content.id, id)),
+    ];
     await this.prisma.$transaction([
       this.prisma.contentDataSource.deleteMany({ where: { contentId: content.id } }),
       this.prisma.contentDataSource.createMany({ data: unique.map((dataSourceId) => ({ contentId: content.id, dataSourceId })) }),
+      ...changes.map((entry) => this.audit.insert(entry)),
     ]);
     this.invalidate();
     return content;
@@ -95,6 +108,10 @@ export class ContentService {
       include: { dataSource: true },
       orderBy: { createdAt: 'asc' },
     });
+  }
+
+  private attachmentEntry(principal: Principal, action: 'DATA_SOURCE_ATTACHED' | 'DATA_SOURCE_DETACHED', contentId: string, dataSourceId: string): AuditEntry {
+    return { accountId: principal.accountId, actor: actorOf(principal), action, contentId, dataSourceId };
   }
 
   private async getManaged(principal: Principal, contentId: string): Promise<Content> {

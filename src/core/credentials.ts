@@ -5,8 +5,11 @@ import type { AuthorizationFlow } from './authorization-flow.js';
 import type { AuthorizationStore } from './authorizations.js';
 import type { TokenFreshness } from './freshness.js';
 import { AppError, forbidden } from './errors.js';
+import type { IssuanceAudit } from './issuance-audit.js';
 import type { OriginPolicy } from './origins.js';
 import type { Principal } from './principal.js';
+import { rateLimited } from './rate-limits.js';
+import type { ScopedRateLimiter } from '../infra/rate-limiter.js';
 import type { Refresher } from './refresh.js';
 import type { SessionTokenService, ViewerSession } from './session-tokens.js';
 
@@ -35,12 +38,21 @@ export class CredentialService {
     private readonly flow: AuthorizationFlow,
     private readonly freshness: TokenFreshness,
     private readonly origins: OriginPolicy,
+    private readonly issuance: IssuanceAudit,
+    /** Per API key and viewer (checklist C4/F9): posit-sdk exchanges on every Databricks request. */
+    private readonly viewerBudget: ScopedRateLimiter,
   ) {}
 
-  /** Validates the session token and that the caller may act for its content. */
+  /**
+   * Validates the session token and that the caller may act for its content, within the budget of
+   * this key for this viewer: every viewer-scoped operation (exchange, authorization URL, status
+   * subscription) comes through here, and a not-yet-authorized viewer's exchange writes a row.
+   */
   async viewerSession(principal: Principal, sessionToken: string): Promise<ViewerSession> {
     const session = await this.sessions.verify(sessionToken);
     if (session.accountId !== principal.accountId) throw forbidden('This session token belongs to another account');
+    const retryAfterSeconds = this.viewerBudget.take(principal.apiKeyId, session.userId);
+    if (retryAfterSeconds > 0) throw rateLimited(retryAfterSeconds, 'Too many requests for this viewer');
     if (principal.kind === 'content') {
       if (principal.contentId !== session.contentId) throw forbidden('This session token was issued for other content');
       return session;
@@ -67,6 +79,8 @@ export class CredentialService {
       }
       throw new AppError('NOT_AUTHORIZED', 'The viewer has not authorized this data source yet', { authorizationUrl });
     }
+    // Audited before it is returned; a token already audited for this content costs one WeakMap lookup.
+    if (!this.issuance.isRecorded(row, session.contentId)) await this.issuance.record(principal, session, row, accessToken);
     return {
       accessToken,
       tokenType: 'Bearer',

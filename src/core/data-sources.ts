@@ -5,6 +5,7 @@ import type { DataSource } from '../generated/prisma/client.js';
 import type { Keyring, SealContext } from '../infra/crypto.js';
 import { providerFor, providerIds } from '../providers/index.js';
 import { HostValidationError, type HostPolicy } from '../providers/provider.js';
+import { actorOf, type AuditLog } from './audit.js';
 import { AppError, badInput, forbidden, fromZodIssues, notFound } from './errors.js';
 import { isAdmin, type Principal } from './principal.js';
 import { isUniqueViolation } from './prisma-errors.js';
@@ -59,6 +60,7 @@ export class DataSourceService {
     private readonly prisma: PrismaClient,
     private readonly keyring: Keyring,
     private readonly hostPolicy: HostPolicy,
+    private readonly audit: AuditLog,
     /** Drops hot-path caches that hold data sources, attachments or authorizations. */
     private readonly invalidate: () => void = () => {},
   ) {}
@@ -73,8 +75,9 @@ export class DataSourceService {
       throw badInput('input.clientSecret', `is required for ${provider.displayName} data sources`);
     }
     const id = randomUUID();
+    let created: DataSource;
     try {
-      return await this.prisma.dataSource.create({
+      created = await this.prisma.dataSource.create({
         data: {
           id,
           accountId: principal.accountId,
@@ -90,6 +93,14 @@ export class DataSourceService {
     } catch (error) {
       throw mapConflict(error, input.name);
     }
+    await this.audit.record({
+      accountId: principal.accountId,
+      actor: actorOf(principal),
+      action: 'DATA_SOURCE_CREATED',
+      dataSourceId: id,
+      reason: `${provider.id} ${created.hostUrl} scopes: ${created.scopes.join(' ')}`,
+    });
+    return created;
   }
 
   async update(principal: Principal, id: string, raw: unknown): Promise<DataSource> {
@@ -103,8 +114,9 @@ export class DataSourceService {
     if (clearsSecret && provider.requiresClientSecret) {
       throw badInput('input.clientSecret', `is required for ${provider.displayName} data sources`);
     }
+    let updated: DataSource;
     try {
-      const updated = await this.prisma.dataSource.update({
+      updated = await this.prisma.dataSource.update({
         where: { id: current.id },
         data: {
           name: input.name ?? undefined,
@@ -120,10 +132,17 @@ export class DataSourceService {
         },
       });
       this.invalidate();
-      return updated;
     } catch (error) {
       throw mapConflict(error, input.name ?? current.name);
     }
+    await this.audit.record({
+      accountId: principal.accountId,
+      actor: actorOf(principal),
+      action: 'DATA_SOURCE_UPDATED',
+      dataSourceId: current.id,
+      reason: describeUpdate(current, updated, clearsSecret),
+    });
+    return updated;
   }
 
   /** Removing a data source removes its attachments and every viewer's authorization (cascade). */
@@ -132,6 +151,13 @@ export class DataSourceService {
     const current = await this.get(principal, id);
     await this.prisma.dataSource.delete({ where: { id: current.id } });
     this.invalidate();
+    await this.audit.record({
+      accountId: principal.accountId,
+      actor: actorOf(principal),
+      action: 'DATA_SOURCE_REMOVED',
+      dataSourceId: current.id,
+      reason: `name: ${current.name}`,
+    });
     return true;
   }
 
@@ -168,6 +194,19 @@ export class DataSourceService {
 
 function requireAdmin(principal: Principal) {
   if (!isAdmin(principal)) throw forbidden('Only account admins can manage data sources');
+}
+
+/**
+ * Names what an update changed (secrets by name only), with the new scopes and host in full: a
+ * widened scope or a moved host is what an auditor looks for.
+ */
+function describeUpdate(before: DataSource, after: DataSource, clearedSecret: boolean): string {
+  const changed: string[] = [];
+  for (const field of ['name', 'description', 'clientId'] as const) if (before[field] !== after[field]) changed.push(field);
+  if (before.clientSecretSealed !== after.clientSecretSealed) changed.push(clearedSecret ? 'clientSecret cleared' : 'clientSecret replaced');
+  if (before.hostUrl !== after.hostUrl) changed.push(`hostUrl ${after.hostUrl}`);
+  if (before.scopes.join(' ') !== after.scopes.join(' ')) changed.push(`scopes: ${after.scopes.join(' ')}`);
+  return changed.length ? `changed ${changed.join('; ')}` : 'no change';
 }
 
 function mapConflict(error: unknown, name: string): unknown {

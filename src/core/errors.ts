@@ -15,14 +15,15 @@ export type ErrorCode =
   | 'AMBIGUOUS_DATA_SOURCE'
   | 'PROVIDER_UNAVAILABLE'
   | 'PROVIDER_MISCONFIGURED'
-  | 'INVALID_SESSION_TOKEN';
+  | 'INVALID_SESSION_TOKEN'
+  | 'RATE_LIMITED';
 
 export interface AppErrorDetails {
   /** Path of the offending input field, e.g. `input.hostUrl`. */
   field?: string;
   /** Where the viewer can (re)authorize, for NOT_AUTHORIZED / REAUTHORIZATION_REQUIRED. */
   authorizationUrl?: string;
-  /** Seconds after which a retry makes sense, for PROVIDER_UNAVAILABLE. */
+  /** Seconds after which a retry makes sense, for PROVIDER_UNAVAILABLE and RATE_LIMITED. */
   retryAfterSeconds?: number;
 }
 

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { PrismaClient } from '../generated/prisma/client.js';
 import type { Role } from '../generated/prisma/enums.js';
 import { randomToken, sha256Base64Url } from '../infra/crypto.js';
+import { actorOf, systemActor, type AuditLog } from './audit.js';
 import { AppError, forbidden, fromZodIssues, notFound } from './errors.js';
 import { isAdmin, type Principal } from './principal.js';
 import { isUniqueViolation } from './prisma-errors.js';
@@ -33,6 +34,7 @@ export class IdentityService {
 
   constructor(
     private readonly prisma: PrismaClient,
+    private readonly audit: AuditLog,
     cacheTtlMs: number,
   ) {
     this.principals = new TtlCache(cacheTtlMs);
@@ -47,13 +49,18 @@ export class IdentityService {
     const accountId = randomUUID();
     const userId = randomUUID();
     const key = newKey();
+    const apiKeyId = randomUUID();
+    // The command line acts as the server itself: there is no principal yet.
+    const bootstrapped = { accountId, actor: systemActor(), reason: 'bootstrap' };
     try {
       await this.prisma.$transaction([
         this.prisma.account.create({ data: { id: accountId, name: name.data } }),
         this.prisma.user.create({ data: { id: userId, accountId, ...admin.data } }),
         this.prisma.apiKey.create({
-          data: { id: randomUUID(), accountId, userId, name: 'bootstrap', keyHash: sha256Base64Url(key) },
+          data: { id: apiKeyId, accountId, userId, name: 'bootstrap', keyHash: sha256Base64Url(key) },
         }),
+        this.audit.insert({ ...bootstrapped, action: 'USER_CREATED', subjectId: userId }),
+        this.audit.insert({ ...bootstrapped, action: 'API_KEY_CREATED', subjectId: apiKeyId }),
       ]);
     } catch (error) {
       if (isUniqueViolation(error)) throw new AppError('CONFLICT', `Account "${name.data}" already exists`);
@@ -66,8 +73,9 @@ export class IdentityService {
     if (!isAdmin(principal)) throw forbidden('Only admins can create users');
     const parsed = createUserInput.safeParse(input);
     if (!parsed.success) throw fromZodIssues(parsed.error.issues, 'input');
+    let user;
     try {
-      return await this.prisma.user.create({
+      user = await this.prisma.user.create({
         data: { id: randomUUID(), accountId: principal.accountId, ...parsed.data },
       });
     } catch (error) {
@@ -76,6 +84,14 @@ export class IdentityService {
       }
       throw error;
     }
+    await this.audit.record({
+      accountId: principal.accountId,
+      actor: actorOf(principal),
+      action: 'USER_CREATED',
+      subjectId: user.id,
+      reason: `role ${user.role}`,
+    });
+    return user;
   }
 
   /** Admins create keys for any user of their account; everyone else only for themselves. */
@@ -86,14 +102,23 @@ export class IdentityService {
     if (!parsedName.success) throw fromZodIssues(parsedName.error.issues, 'name');
     const user = await this.prisma.user.findFirst({ where: { id: userId, accountId: principal.accountId } });
     if (!user) throw notFound('User');
-    return this.issueKey({ accountId: principal.accountId, userId, name: parsedName.data });
+    return this.issueKey(principal, { accountId: principal.accountId, userId, name: parsedName.data });
   }
 
-  async issueKey(owner: { accountId: string; userId?: string; contentId?: string; name: string }): Promise<CreatedKey> {
+  /** `by` has already been checked by the caller (own key, admin, or the content's manager). */
+  async issueKey(by: Principal, owner: { accountId: string; userId?: string; contentId?: string; name: string }): Promise<CreatedKey> {
     const key = newKey();
     const apiKey = await this.prisma.apiKey.create({
       data: { id: randomUUID(), keyHash: sha256Base64Url(key), ...owner },
       select: { id: true, name: true, createdAt: true },
+    });
+    await this.audit.record({
+      accountId: owner.accountId,
+      actor: actorOf(by),
+      action: 'API_KEY_CREATED',
+      subjectId: apiKey.id,
+      contentId: owner.contentId ?? null,
+      reason: owner.userId ? `for user ${owner.userId}` : 'content key',
     });
     return { key, apiKey };
   }
@@ -106,17 +131,31 @@ export class IdentityService {
       : null;
     if (!key) throw notFound('API key');
     if (!isAdmin(principal) && key.userId !== principal.userId) throw forbidden('You can only revoke your own keys');
-    await this.prisma.apiKey.updateMany({ where: { id: key.id, revokedAt: null }, data: { revokedAt: new Date() } });
+    const { count } = await this.prisma.apiKey.updateMany({ where: { id: key.id, revokedAt: null }, data: { revokedAt: new Date() } });
     this.principals.delete(key.keyHash);
+    if (count > 0) {
+      await this.audit.record({
+        accountId: principal.accountId,
+        actor: actorOf(principal),
+        action: 'API_KEY_REVOKED',
+        subjectId: key.id,
+        contentId: key.contentId,
+      });
+    }
     return true;
   }
 
-  /** Resolves an `Authorization: Key <key>` value to a principal, or null for any unknown/revoked key. */
-  async authenticate(key: string): Promise<Principal | null> {
+  /**
+   * Resolves an `Authorization: Key <key>` value to a principal, or null for any unknown/revoked key.
+   * `beforeLookup` runs only when the answer is not cached and may throw to refuse the lookup (the
+   * failed-authentication budget, http/authentication-guard.ts).
+   */
+  async authenticate(key: string, beforeLookup?: () => void): Promise<Principal | null> {
     if (!key.startsWith(API_KEY_PREFIX) || key.length > 200) return null;
     const keyHash = sha256Base64Url(key);
     const cached = this.principals.get(keyHash);
     if (cached !== undefined) return cached;
+    beforeLookup?.();
     const principal = await this.lookup(keyHash);
     this.principals.set(keyHash, principal);
     return principal;

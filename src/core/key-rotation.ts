@@ -1,5 +1,6 @@
 import type { PrismaClient } from '../generated/prisma/client.js';
 import type { Keyring, SealContext } from '../infra/crypto.js';
+import { systemActor, type AuditLog } from './audit.js';
 
 /**
  * Re-encrypts every sealed value with the active key (security checklist D4). Batched, idempotent
@@ -29,7 +30,7 @@ export interface RotationReport {
   remainingKids: string[];
 }
 
-export async function rotateKeys(prisma: PrismaClient, keyring: Keyring, batchSize = 200): Promise<RotationReport> {
+export async function rotateKeys(prisma: PrismaClient, keyring: Keyring, audit: AuditLog, batchSize = 200): Promise<RotationReport> {
   let resealed = 0;
   const activePrefix = `v1.${keyring.activeKid}.`;
   for (const { table, column, context } of SEALED_COLUMNS) {
@@ -64,5 +65,12 @@ export async function rotateKeys(prisma: PrismaClient, keyring: Keyring, batchSi
   const recorded = await prisma.encryptionKey.findMany({ select: { kid: true } });
   const retiredKids = recorded.map((r) => r.kid).filter((kid) => !used.has(kid));
   await prisma.encryptionKey.deleteMany({ where: { kid: { in: retiredKids } } });
+  // Server-wide, so no account; key ids are labels, never key material.
+  await audit.record({
+    accountId: null,
+    actor: systemActor(),
+    action: 'KEYS_ROTATED',
+    reason: `active ${keyring.activeKid}; ${resealed} value(s) resealed; retired: ${retiredKids.join(', ') || 'none'}`,
+  });
   return { resealed, retiredKids, remainingKids: [...used] };
 }

@@ -4,6 +4,7 @@ import { CryptoError } from '../infra/crypto.js';
 import type { Logger } from '../infra/logger.js';
 import { outboundRefusalIn } from '../infra/outbound-refusals.js';
 import { providerFor } from '../providers/index.js';
+import { auditUnavailable, systemActor, type AuditEntry, type AuditLog } from './audit.js';
 import type { AuthorizationStore } from './authorizations.js';
 import { AppError } from './errors.js';
 import type { EventBus } from './events.js';
@@ -44,6 +45,7 @@ export class Refresher {
     private readonly instanceId: string,
     private readonly logger: Logger,
     private readonly freshness: TokenFreshness,
+    private readonly audit: AuditLog,
   ) {}
 
   refresh(row: ViewerAuthorization, dataSource: DataSource): Promise<RefreshResult> {
@@ -117,7 +119,17 @@ export class Refresher {
       return this.outageAnswer(failed);
     }
     const saved = await this.store.saveRefresh(row, tokens);
-    if (saved) return saved;
+    if (saved) {
+      // The rotated token is stored first (it must be: the old refresh token is spent). If its audit
+      // row cannot be written, this exchange fails closed (503, no token) as CREDENTIAL_ISSUED does.
+      await this.audit
+        .record({ ...this.auditEntry(row, 'TOKEN_REFRESHED'), tokenFingerprint: this.audit.fingerprint(tokens.accessToken) })
+        .catch((error: unknown) => {
+          this.logger.error({ dataSourceId: row.dataSourceId, error: (error as Error)?.name }, 'audit insert failed after a refresh');
+          throw auditUnavailable();
+        });
+      return saved;
+    }
     // Another writer got in first (our lease had expired): theirs is newer; never overwrite it.
     return (await this.store.find(row.dataSourceId, row.userId, { fresh: true })) ?? row;
   }
@@ -131,8 +143,14 @@ export class Refresher {
         status: 'REAUTHORIZATION_REQUIRED',
         at: new Date(),
       });
+      // After the publish: other instances must drop their cached row even if this insert fails.
+      await this.audit.record({ ...this.auditEntry(row, 'REAUTHORIZATION_REQUIRED'), reason });
     }
     return (await this.store.find(row.dataSourceId, row.userId, { fresh: true })) ?? row;
+  }
+
+  private auditEntry(row: ViewerAuthorization, action: 'TOKEN_REFRESHED' | 'REAUTHORIZATION_REQUIRED'): AuditEntry {
+    return { accountId: row.accountId, actor: systemActor(this.instanceId), action, dataSourceId: row.dataSourceId, viewerId: row.userId };
   }
 
   /** Releases the lease and schedules the next attempt with exponential backoff and jitter. */

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { PrismaClient, ViewerAuthorization } from '../generated/prisma/client.js';
 import type { Logger } from '../infra/logger.js';
 import { outboundRefusalIn } from '../infra/outbound-refusals.js';
+import { actorOf, type Actor, type AuditLog } from './audit.js';
 import type { AuthorizationFlow } from './authorization-flow.js';
 import type { DataSourceService } from './data-sources.js';
 import type { AuthorizationStore } from './authorizations.js';
@@ -33,6 +34,7 @@ export class ViewerAuthorizations {
     private readonly flow: AuthorizationFlow,
     private readonly dataSources: DataSourceService,
     private readonly logger: Logger,
+    private readonly audit: AuditLog,
   ) {}
 
   /** The viewer's status for one data source, with a fresh authorization URL unless authorized. */
@@ -52,18 +54,31 @@ export class ViewerAuthorizations {
     const dataSource = await this.dataSources.get(principal, dataSourceId);
     const row = await this.store.find(dataSource.id, target, { fresh: true });
     if (!row) return false;
-    await this.revokeRow(row);
+    await this.revokeRow(row, actorOf(principal));
     return true;
   }
 
-  async revokeRow(row: ViewerAuthorization): Promise<void> {
+  async revokeRow(row: ViewerAuthorization, actor: Actor): Promise<void> {
     const refreshToken = this.safeOpen(row);
-    for (let attempt = 0; attempt < 3; attempt++) {
+    let revoked = false;
+    for (let attempt = 0; attempt < 3 && !revoked; attempt++) {
       const current = attempt === 0 ? row : await this.store.find(row.dataSourceId, row.userId, { fresh: true });
-      if (!current || (await this.store.setStatus(current, 'REVOKED', 'revoked'))) break;
+      if (!current) break;
+      revoked = await this.store.setStatus(current, 'REVOKED', 'revoked');
     }
     await this.events.publish({ accountId: row.accountId, dataSourceId: row.dataSourceId, userId: row.userId, status: 'REVOKED', at: new Date() });
+    // Before the audit insert, which may fail: the grant must die at the provider whatever happens here.
     if (refreshToken) await this.revokeAtProvider(row.dataSourceId, refreshToken);
+    if (revoked) {
+      await this.audit.record({
+        accountId: row.accountId,
+        actor,
+        action: 'AUTHORIZATION_REVOKED',
+        dataSourceId: row.dataSourceId,
+        viewerId: row.userId,
+        reason: actor.id === row.userId ? 'logout' : `previous status ${row.status}`,
+      });
+    }
   }
 
   /** Best effort (RFC 7009): the local revocation already happened whatever the provider says. */
@@ -112,7 +127,7 @@ export class ViewerAuthorizations {
 
   async remove(principal: Principal, id: string): Promise<void> {
     const row = await this.get(principal, id);
-    await this.revokeRow(row);
+    await this.revokeRow(row, actorOf(principal));
     await this.prisma.viewerAuthorization.deleteMany({ where: { id: row.id } });
     this.store.forget(row.dataSourceId, row.userId);
   }
@@ -122,16 +137,29 @@ export class ViewerAuthorizations {
    * offers revocation, and on live subscriptions), then the row and its attachments go.
    */
   async removeDataSource(principal: Principal, dataSourceId: string): Promise<boolean> {
-    await this.purge(principal, dataSourceId);
+    await this.revokeEvery(principal, dataSourceId);
     return this.dataSources.remove(principal, dataSourceId);
   }
 
   /** Revokes every viewer's live grant for a data source (admins); returns how many. */
   async purge(principal: Principal, dataSourceId: string): Promise<number> {
+    const revoked = await this.revokeEvery(principal, dataSourceId);
+    await this.audit.record({
+      accountId: principal.accountId,
+      actor: actorOf(principal),
+      action: 'AUTHORIZATIONS_PURGED',
+      dataSourceId,
+      reason: `${revoked} authorization(s) revoked`,
+    });
+    return revoked;
+  }
+
+  /** Each revoked grant is audited on its own (AUTHORIZATION_REVOKED), so a viewer's history is complete. */
+  private async revokeEvery(principal: Principal, dataSourceId: string): Promise<number> {
     if (!isAdmin(principal)) throw forbidden('Only account admins can manage data sources');
     const dataSource = await this.dataSources.get(principal, dataSourceId);
     const rows = await this.prisma.viewerAuthorization.findMany({ where: { dataSourceId: dataSource.id, status: 'AUTHORIZED' } });
-    for (const row of rows) await this.revokeRow(row);
+    for (const row of rows) await this.revokeRow(row, actorOf(principal));
     return rows.length;
   }
 

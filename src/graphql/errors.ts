@@ -69,7 +69,7 @@ function withoutEchoedValue(message: string, error: unknown): string {
 }
 
 /** The AppError behind a (possibly wrapped) error: graphql-ws wraps subscribe errors without a path. */
-function appErrorIn(error: unknown): AppError | undefined {
+export function appErrorIn(error: unknown): AppError | undefined {
   for (let current = error, depth = 0; current && depth < 5; depth++) {
     if (current instanceof AppError) return current;
     current = (current as { originalError?: unknown }).originalError;

@@ -3,7 +3,9 @@ import type { Services } from '../app.js';
 import type { DataSource, ViewerAuthorization } from '../generated/prisma/client.js';
 import { AppError, badInput } from '../core/errors.js';
 import type { Principal } from '../core/principal.js';
+import { enforce } from '../core/rate-limits.js';
 import { providerByTemplate, providerFor } from '../providers/index.js';
+import { AuthenticationGuard } from './authentication-guard.js';
 import { sendConnectError } from './connect-errors.js';
 import { BodyTooLargeError, apiKeyFrom, readBody, sendJson, type RequestTarget } from './io.js';
 
@@ -42,13 +44,25 @@ export function createConnectApi(services: Services) {
     { method: 'DELETE', pattern: /^\/__api__\/v1\/oauth\/sessions\/([^/]+)$/, handle: deleteSession },
   ];
 
-  /** Authenticates, runs the handler, and answers AppErrors in Connect's `{code, error, payload}` shape. */
-  const run = async (req: IncomingMessage, res: ServerResponse, url: RequestTarget, handle: Route['handle'] | undefined, params: string[]) => {
+  const guard = new AuthenticationGuard(services);
+
+  /**
+   * Authenticates, keeps changes within the key's budget, runs the handler, and answers AppErrors in
+   * Connect's `{code, error, payload}` shape (RATE_LIMITED: 429 with Retry-After).
+   */
+  const run = async (
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: RequestTarget,
+    handle: Route['handle'] | undefined,
+    params: string[],
+    changes = false,
+  ) => {
     try {
       if (!handle) throw new AppError('BAD_USER_INPUT', `Method ${req.method} is not allowed here`);
-      const key = apiKeyFrom(req);
-      const principal = key ? await services.identity.authenticate(key) : null;
+      const principal = await guard.authenticate(apiKeyFrom(req), req);
       if (!principal) throw new AppError('UNAUTHENTICATED', 'Authentication required: send `Authorization: Key <api key>`');
+      if (changes) enforce(services.rateLimits.mutations, principal.apiKeyId, 'Too many changes with this API key');
       await handle({ req, res, url, principal, services }, ...params);
     } catch (error) {
       if (error instanceof BodyTooLargeError) sendJson(res, 413, { code: 5, error: 'Request body too large', payload: null });
@@ -67,7 +81,8 @@ export function createConnectApi(services: Services) {
       if (matching.length === 0) return false;
       const route = matching.find((r) => r.method === req.method);
       const params = route ? route.pattern.exec(url.pathname)!.slice(1).map(decodeURIComponent) : [];
-      await run(req, res, url, route?.handle, params);
+      // The exchange (its own route, its own budget) aside, every non-GET route changes something.
+      await run(req, res, url, route?.handle, params, req.method !== 'GET');
       return true;
     },
   };

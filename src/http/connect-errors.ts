@@ -21,6 +21,8 @@ const CODES: Record<ErrorCode | 'INTERNAL', { code: number; status: number }> = 
   PROVIDER_UNAVAILABLE: { code: 216, status: 503 },
   INVALID_SESSION_TOKEN: { code: 217, status: 400 },
   PROVIDER_MISCONFIGURED: { code: 218, status: 502 },
+  // Ours (Connect has no rate limiting); 429 + Retry-After per RFC 6585 §4.
+  RATE_LIMITED: { code: 219, status: 429 },
 };
 
 export function sendConnectError(res: ServerResponse, error: AppError): void {

@@ -1,11 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApolloServer, HeaderMap } from '@apollo/server';
+import { GraphQLError } from 'graphql';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { Services } from '../app.js';
 import { maskError } from '../graphql/errors.js';
 import { schema } from '../graphql/schema.js';
 import type { GraphQLContext } from '../graphql/builder.js';
+import { AppError } from '../core/errors.js';
+import { AuthenticationGuard } from './authentication-guard.js';
+import { rateLimitPlugin } from './graphql-rate-limits.js';
 import { BodyTooLargeError, apiKeyFrom, readBody, sendJson, type RequestTarget } from './io.js';
 
 /**
@@ -25,9 +29,10 @@ export async function createGraphQLHandler(services: Services) {
     formatError: (formatted, error) => maskError(formatted, error, services.logger, randomUUID()),
     // We send no cache hints; the default cache-control plugin would wrap every field resolver
     // (measurable on the oauthCredentials hot path). No landing page: this is an API.
-    plugins: [ApolloServerPluginCacheControlDisabled(), ApolloServerPluginLandingPageDisabled()],
+    plugins: [ApolloServerPluginCacheControlDisabled(), ApolloServerPluginLandingPageDisabled(), rateLimitPlugin(services.rateLimits.mutations)],
   });
   await apollo.start();
+  const guard = new AuthenticationGuard(services);
 
   const handle = async (req: IncomingMessage, res: ServerResponse, url: RequestTarget) => {
     const headers = new HeaderMap();
@@ -54,7 +59,7 @@ export async function createGraphQLHandler(services: Services) {
     const result = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
       context: async () => ({
-        principal: key ? await services.identity.authenticate(key) : null,
+        principal: await guard.authenticate(key, req).catch(withHttpStatus),
         services,
         origin: req.headers.origin,
       }),
@@ -69,4 +74,18 @@ export async function createGraphQLHandler(services: Services) {
     res.end();
   };
   return { handle, stop: () => apollo.stop() };
+}
+
+/**
+ * A client over its failed-authentication budget gets HTTP 429 with Retry-After: Apollo takes the
+ * status and headers of a context-creation error from `extensions.http`, and maskError shows the
+ * AppError inside (RATE_LIMITED, retryAfterSeconds). Any other error goes on to be masked.
+ */
+function withHttpStatus(error: unknown): never {
+  if (!(error instanceof AppError) || error.code !== 'RATE_LIMITED') throw error;
+  const retryAfter = String(error.details.retryAfterSeconds ?? 1);
+  throw new GraphQLError(error.message, {
+    originalError: error,
+    extensions: { http: { status: 429, headers: new Map([['retry-after', retryAfter]]) } },
+  });
 }

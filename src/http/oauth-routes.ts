@@ -3,6 +3,7 @@ import type { Services } from '../app.js';
 import { CallbackError, type CallbackOutcome } from '../core/authorization-flow.js';
 import { AppError } from '../core/errors.js';
 import { randomToken } from '../infra/crypto.js';
+import { addressBucket, clientAddress } from './client-ip.js';
 import { headerValue, type RequestTarget } from './io.js';
 
 /**
@@ -12,6 +13,8 @@ import { headerValue, type RequestTarget } from './io.js';
  * - GET /v1/integrations/callback            finishes the handshake.
  * Responses never echo the code, the state or provider-supplied text; they carry no-store and
  * no-referrer so the code cannot leak through history or Referer (checklist A8).
+ * Each route has a budget per client network (checklist F9): a start claims a transaction, a
+ * callback may call the provider's token endpoint, and neither should be a scanner's free lunch.
  */
 const SECURITY_HEADERS = {
   'cache-control': 'no-store',
@@ -37,8 +40,21 @@ export function createOAuthRoutes(services: Services) {
   const { publicUrl } = services.config;
   const cookieName = browserCookieName(publicUrl);
   const secure = publicUrl.startsWith('https:') ? '; Secure' : '';
+  const { browserFlow } = services.rateLimits;
+
+  /** False (and a 429 page with Retry-After) once this client network has used up the route's budget. */
+  const withinBudget = (route: 'start' | 'callback', req: IncomingMessage, res: ServerResponse): boolean => {
+    if (!browserFlow.enabled) return true;
+    const retryAfterSeconds = browserFlow.take(`${route} ${addressBucket(clientAddress(req, services.config.trustProxyHops))}`);
+    if (retryAfterSeconds === 0) return true;
+    page(res, 429, `Too many sign-in attempts from your network. Please try again in ${retryAfterSeconds} seconds.`, {
+      'retry-after': String(retryAfterSeconds),
+    });
+    return false;
+  };
 
   const start = async (req: IncomingMessage, res: ServerResponse, url: RequestTarget) => {
+    if (!withinBudget('start', req, res)) return;
     const state = url.searchParams.get('state');
     if (!state || url.searchParams.getAll('state').length !== 1) return page(res, 400, 'This authorization link is incomplete.');
     const binding = readCookie(req, cookieName) ?? randomToken(32);
@@ -56,6 +72,7 @@ export function createOAuthRoutes(services: Services) {
   };
 
   const callback = async (req: IncomingMessage, res: ServerResponse, url: RequestTarget) => {
+    if (!withinBudget('callback', req, res)) return;
     try {
       const outcome = await services.flow.complete(url.search.slice(1), readCookie(req, cookieName));
       renderOutcome(res, outcome);
@@ -87,9 +104,9 @@ function renderFailure(res: ServerResponse, error: unknown) {
   throw error;
 }
 
-function page(res: ServerResponse, status: number, message: string) {
+function page(res: ServerResponse, status: number, message: string, headers: Record<string, string> = {}) {
   const body = `<!doctype html><html><head><meta charset="utf-8"><title>Authorization</title></head><body style="font-family:sans-serif;margin:3em"><p>${escapeHtml(message)}</p></body></html>`;
-  res.writeHead(status, { ...SECURITY_HEADERS, 'content-type': 'text/html; charset=utf-8' });
+  res.writeHead(status, { ...SECURITY_HEADERS, 'content-type': 'text/html; charset=utf-8', ...headers });
   res.end(body);
 }
 

@@ -4,17 +4,21 @@ import { GraphQLError, NoSchemaIntrospectionCustomRule, getOperationAST, specifi
 import { WebSocketServer } from 'ws';
 import { RequestCache } from '@pothos/plugin-scope-auth';
 import type { Services } from '../app.js';
+import { AppError } from '../core/errors.js';
 import type { Principal } from '../core/principal.js';
 import type { GraphQLContext } from '../graphql/builder.js';
 import { describe, maskError } from '../graphql/errors.js';
 import { schema } from '../graphql/schema.js';
-import { serveGraphQLOverWs } from './graphql-ws-adapter.js';
+import { AuthenticationGuard } from './authentication-guard.js';
+import { addressBucket, clientAddress } from './client-ip.js';
+import { ConnectionRefusal, serveGraphQLOverWs } from './graphql-ws-adapter.js';
 import { SubscriptionDocuments } from './subscription-documents.js';
 
 /**
  * graphql-ws on /graphql. graphql-ws bypasses Apollo entirely, so this file gives it the same
  * guarantees (checklist F4, F6-F8): authentication in connectionParams (an API key, never a cookie;
- * a refused connection gets `false`, i.e. 4403, with no message), the same validation rules
+ * a refused connection gets `false`, i.e. 4403, with no message), the same failed-authentication
+ * budget per client network (F9: 1013 once it is spent), the same validation rules
  * (introspection off unless configured), subscriptions only, small frames, the same error masking,
  * and browsers only from allowed origins.
  * Open subscriptions are long-lived and numerous, so what each one keeps is kept small (see
@@ -22,7 +26,16 @@ import { SubscriptionDocuments } from './subscription-documents.js';
  */
 type Extra = {
   principal: Principal | null;
+  /** The client network, for the failed-authentication budget of connection_init. */
+  client: string;
 };
+
+/**
+ * RFC 6455's "Try Again Later" (IANA WebSocket close code registry). Not graphql-ws's 4429, which
+ * means "a second connection_init" and which its client treats as fatal; not 4403, which says the
+ * key was refused. graphql-ws's client retries a 1013 with its backoff, which is what we ask for.
+ */
+const TRY_AGAIN_LATER = 1013;
 
 export function attachWebSocketServer(server: http.Server, services: Services) {
   const wss = new WebSocketServer({
@@ -40,6 +53,7 @@ export function attachWebSocketServer(server: http.Server, services: Services) {
   });
   const rules = services.config.graphqlIntrospection ? specifiedRules : [...specifiedRules, NoSchemaIntrospectionCustomRule];
   const documents = new SubscriptionDocuments(schema, rules);
+  const guard = new AuthenticationGuard(services);
 
   const adapter = serveGraphQLOverWs<Record<string, unknown> | undefined, Extra>(
     wss,
@@ -52,8 +66,11 @@ export function attachWebSocketServer(server: http.Server, services: Services) {
         const key = /^Key\s+(\S+)$/i.exec(raw)?.[1];
         let principal;
         try {
-          principal = key ? await services.identity.authenticate(key) : null;
+          principal = await guard.authenticate(key, ctx.extra.client ?? 'unknown');
         } catch (error) {
+          if (error instanceof AppError && error.code === 'RATE_LIMITED') {
+            throw new ConnectionRefusal(TRY_AGAIN_LATER, `Rate limited: retry after ${error.details.retryAfterSeconds ?? 1} s`);
+          }
           // Never the raw message: the adapter closes with 4500 "Internal server error".
           services.logger.error({ err: describe(error) }, 'WebSocket authentication failed');
           throw new Error('Internal server error');
@@ -89,6 +106,7 @@ export function attachWebSocketServer(server: http.Server, services: Services) {
     },
     {
       keepAliveMs: 12_000,
+      initialExtra: (request) => ({ client: addressBucket(clientAddress(request, services.config.trustProxyHops)) }),
       // ws reports a client's protocol violation (oversized or malformed frame) as a socket error and
       // closes with 1009/1002 itself: worth a warning, not an error.
       onInternalError: (error, where) =>

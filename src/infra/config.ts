@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import type { RateLimitSpec } from './rate-limiter.js';
 
 /**
  * All configuration comes from the environment, is parsed here once, and is passed down as a typed
@@ -8,6 +9,22 @@ import { z } from 'zod';
 const booleanFlag = z
   .enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off', ''])
   .transform((v) => ['1', 'true', 'yes', 'on'].includes(v));
+
+/**
+ * A rate limit: `<count>/<s|min|h>` sustained, optionally `,<burst>` (default: count) for how many
+ * may arrive at once; `0` or `off` disables it.
+ */
+const SECONDS_PER_UNIT = { s: 1, min: 60, h: 3600 } as const;
+const rateLimit = z
+  .string()
+  .trim()
+  .regex(/^(0|off|[1-9]\d*\/(s|min|h)(,[1-9]\d*)?)$/, 'must look like 20/s,100 (count per s, min or h, then an optional burst) or 0 to disable')
+  .transform((value): RateLimitSpec | null => {
+    if (value === '0' || value === 'off') return null;
+    const [rate, burst] = value.split(',');
+    const [count, unit] = rate!.split('/') as [string, keyof typeof SECONDS_PER_UNIT];
+    return { perSecond: Number(count) / SECONDS_PER_UNIT[unit], burst: Number(burst ?? count) };
+  });
 
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3939),
@@ -27,11 +44,17 @@ const envSchema = z.object({
   GRAPHQL_INTROSPECTION: booleanFlag.default(false),
   HOT_CACHE_TTL_SECONDS: z.coerce.number().min(0).max(300).default(5),
   AUTHORIZATION_CACHE_TTL_SECONDS: z.coerce.number().min(0).max(3600).default(600),
+  AUDIT_RETENTION_DAYS: z.coerce.number().int().min(0).max(36_500).default(365),
   ALLOWED_ORIGINS: z
     .string()
     .default('')
     .transform((list) => list.split(',').map((o) => o.trim()).filter(Boolean))
     .pipe(z.array(z.url({ protocol: /^https?$/ }).refine((o) => new URL(o).origin === o, 'each entry must be a bare origin like https://dash.example.com'))),
+  TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
+  RATE_LIMIT_FAILED_AUTH: rateLimit.prefault('10/min,20'),
+  RATE_LIMIT_EXCHANGE: rateLimit.prefault('20/s,200'),
+  RATE_LIMIT_AUTHORIZE: rateLimit.prefault('30/min,30'),
+  RATE_LIMIT_MUTATIONS: rateLimit.prefault('10/s,50'),
 });
 
 export interface Config {
@@ -63,6 +86,23 @@ export interface Config {
   authorizationCacheTtlSeconds: number;
   /** Browser origins allowed besides PUBLIC_URL's and the contents' registered URLs (dashboards). */
   allowedOrigins: string[];
+  /** Days audit rows are kept before maintenance prunes them; 0 keeps them forever. */
+  auditRetentionDays: number;
+  /** Reverse proxies in front of us whose `X-Forwarded-For` entries are trusted (0: use the TCP peer). */
+  trustProxyHops: number;
+  /** Per-instance budgets (checklist F9); null disables one. */
+  rateLimits: RateLimitConfig;
+}
+
+export interface RateLimitConfig {
+  /** Presented API keys that fail to authenticate, per client address (key guessing, revoked keys in a loop). */
+  failedAuthentications: RateLimitSpec | null;
+  /** Credential exchanges and other viewer-session operations, per API key and viewer. */
+  exchanges: RateLimitSpec | null;
+  /** Authorization starts, and separately callbacks, per client address. */
+  browserFlow: RateLimitSpec | null;
+  /** Mutations per API key (GraphQL and REST), session-token minting excepted. */
+  mutations: RateLimitSpec | null;
 }
 
 export class ConfigError extends Error {}
@@ -105,6 +145,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     hotCacheTtlSeconds: e.HOT_CACHE_TTL_SECONDS,
     authorizationCacheTtlSeconds: e.AUTHORIZATION_CACHE_TTL_SECONDS,
     allowedOrigins: e.ALLOWED_ORIGINS,
+    auditRetentionDays: e.AUDIT_RETENTION_DAYS,
+    trustProxyHops: e.TRUST_PROXY_HOPS,
+    rateLimits: {
+      failedAuthentications: e.RATE_LIMIT_FAILED_AUTH,
+      exchanges: e.RATE_LIMIT_EXCHANGE,
+      browserFlow: e.RATE_LIMIT_AUTHORIZE,
+      mutations: e.RATE_LIMIT_MUTATIONS,
+    },
   };
 }
 

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { hkdfSync, randomBytes } from 'node:crypto';
 import type { PrismaClient } from '../generated/prisma/client.js';
 import type { Config } from './config.js';
 import { Keyring, formatKeyList, generateKeyMaterial, parseKeyList, type KeyMaterial } from './crypto.js';
@@ -16,6 +16,8 @@ import { Keyring, formatKeyList, generateKeyMaterial, parseKeyList, type KeyMate
 export interface ServerKeys {
   keyring: Keyring;
   signingKey: Uint8Array;
+  /** Keys the audit log's token fingerprints (HMAC-SHA256); see auditFingerprintKey. */
+  auditKey: Buffer;
 }
 
 export class KeyConfigurationError extends Error {}
@@ -40,7 +42,18 @@ export function loadKeys(config: Config): ServerKeys {
   const activeKid = config.activeEncryptionKeyId ?? material.at(-1)!.kid;
   const signing = Buffer.from(signingKey, 'base64');
   if (signing.length < 32) throw new KeyConfigurationError('SIGNING_KEY must decode to at least 32 bytes');
-  return { keyring: new Keyring(material, activeKid), signingKey: signing };
+  return { keyring: new Keyring(material, activeKid), signingKey: signing, auditKey: auditFingerprintKey(signing) };
+}
+
+export const AUDIT_KEY_INFO = 'oauth-integrations audit token fingerprint v1';
+
+/**
+ * The audit fingerprint key, derived (HKDF-SHA256, its own `info`) from SIGNING_KEY rather than from
+ * an encryption key: every instance shares SIGNING_KEY, and `rotate-keys` must not change the
+ * fingerprint of a token already in the log. Domain separation keeps it useless for signing.
+ */
+export function auditFingerprintKey(signingKey: Uint8Array): Buffer {
+  return Buffer.from(hkdfSync('sha256', signingKey, Buffer.alloc(0), AUDIT_KEY_INFO, 32));
 }
 
 function readOrCreateKeyFile(config: Config): KeyFile {

@@ -18,6 +18,19 @@ type Documents = {
     "mutation Purge($dataSourceId: ID!) { purgeDataSourceAuthorizations(dataSourceId: $dataSourceId) }": typeof types.PurgeDocument,
     "mutation RemoveForGrants($id: ID!) { removeDataSource(id: $id) }": typeof types.RemoveForGrantsDocument,
     "\n  subscription WatchGrants($dataSourceId: ID!) { dataSourceAuthorizationEvents(dataSourceId: $dataSourceId) { userId status } }\n": typeof types.WatchGrantsDocument,
+    "\n  mutation AuditAddSource($input: AddDataSourceInput!) { addDataSource(input: $input) { id } }\n": typeof types.AuditAddSourceDocument,
+    "\n  mutation AuditUpdateSource($id: ID!, $input: UpdateDataSourceInput!) { updateDataSource(id: $id, input: $input) { id } }\n": typeof types.AuditUpdateSourceDocument,
+    "mutation AuditRemoveSource($id: ID!) { removeDataSource(id: $id) }": typeof types.AuditRemoveSourceDocument,
+    "\n  mutation AuditCreateContent($input: CreateContentInput!) { createContent(input: $input) { id } }\n": typeof types.AuditCreateContentDocument,
+    "\n  mutation AuditAttach($contentId: ID!, $dataSourceId: ID!) { attachDataSource(contentId: $contentId, dataSourceId: $dataSourceId) { id } }\n": typeof types.AuditAttachDocument,
+    "\n  mutation AuditDetach($contentId: ID!, $dataSourceId: ID!) { detachDataSource(contentId: $contentId, dataSourceId: $dataSourceId) { id } }\n": typeof types.AuditDetachDocument,
+    "\n  mutation AuditContentKey($contentId: ID!) { createContentApiKey(contentId: $contentId) { key apiKey { id } } }\n": typeof types.AuditContentKeyDocument,
+    "\n  mutation AuditCreateUser($input: CreateUserInput!) { createUser(input: $input) { id } }\n": typeof types.AuditCreateUserDocument,
+    "\n  mutation AuditCreateKey($userId: ID!) { createApiKey(userId: $userId, name: \"audited\") { key apiKey { id } } }\n": typeof types.AuditCreateKeyDocument,
+    "mutation AuditRevokeKey($id: ID!) { revokeApiKey(id: $id) }": typeof types.AuditRevokeKeyDocument,
+    "mutation AuditPurge($dataSourceId: ID!) { purgeDataSourceAuthorizations(dataSourceId: $dataSourceId) }": typeof types.AuditPurgeDocument,
+    "\n  query AuditCredentials($sessionToken: String!) { oauthCredentials(sessionToken: $sessionToken) { accessToken } }\n": typeof types.AuditCredentialsDocument,
+    "\n  query AuditEvents($first: Int, $after: String, $action: AuditAction, $dataSourceId: ID, $viewerId: ID) {\n    auditEvents(first: $first, after: $after, action: $action, dataSourceId: $dataSourceId, viewerId: $viewerId) {\n      events { id createdAt action actorType actorId dataSourceId contentId viewerId subjectId reason tokenFingerprint }\n      nextCursor\n    }\n  }\n": typeof types.AuditEventsDocument,
     "\n  query AuthorizationUrl($sessionToken: String!, $dataSourceId: ID, $returnTo: String) {\n    viewerAuthorizationUrl(sessionToken: $sessionToken, dataSourceId: $dataSourceId, returnTo: $returnTo)\n  }\n": typeof types.AuthorizationUrlDocument,
     "\n  mutation SecDetach($contentId: ID!, $dataSourceId: ID!) { detachDataSource(contentId: $contentId, dataSourceId: $dataSourceId) { id } }\n": typeof types.SecDetachDocument,
     "\n  mutation SecAttach($contentId: ID!, $dataSourceId: ID!) { attachDataSource(contentId: $contentId, dataSourceId: $dataSourceId) { id } }\n": typeof types.SecAttachDocument,
@@ -69,6 +82,19 @@ const documents: Documents = {
     "mutation Purge($dataSourceId: ID!) { purgeDataSourceAuthorizations(dataSourceId: $dataSourceId) }": types.PurgeDocument,
     "mutation RemoveForGrants($id: ID!) { removeDataSource(id: $id) }": types.RemoveForGrantsDocument,
     "\n  subscription WatchGrants($dataSourceId: ID!) { dataSourceAuthorizationEvents(dataSourceId: $dataSourceId) { userId status } }\n": types.WatchGrantsDocument,
+    "\n  mutation AuditAddSource($input: AddDataSourceInput!) { addDataSource(input: $input) { id } }\n": types.AuditAddSourceDocument,
+    "\n  mutation AuditUpdateSource($id: ID!, $input: UpdateDataSourceInput!) { updateDataSource(id: $id, input: $input) { id } }\n": types.AuditUpdateSourceDocument,
+    "mutation AuditRemoveSource($id: ID!) { removeDataSource(id: $id) }": types.AuditRemoveSourceDocument,
+    "\n  mutation AuditCreateContent($input: CreateContentInput!) { createContent(input: $input) { id } }\n": types.AuditCreateContentDocument,
+    "\n  mutation AuditAttach($contentId: ID!, $dataSourceId: ID!) { attachDataSource(contentId: $contentId, dataSourceId: $dataSourceId) { id } }\n": types.AuditAttachDocument,
+    "\n  mutation AuditDetach($contentId: ID!, $dataSourceId: ID!) { detachDataSource(contentId: $contentId, dataSourceId: $dataSourceId) { id } }\n": types.AuditDetachDocument,
+    "\n  mutation AuditContentKey($contentId: ID!) { createContentApiKey(contentId: $contentId) { key apiKey { id } } }\n": types.AuditContentKeyDocument,
+    "\n  mutation AuditCreateUser($input: CreateUserInput!) { createUser(input: $input) { id } }\n": types.AuditCreateUserDocument,
+    "\n  mutation AuditCreateKey($userId: ID!) { createApiKey(userId: $userId, name: \"audited\") { key apiKey { id } } }\n": types.AuditCreateKeyDocument,
+    "mutation AuditRevokeKey($id: ID!) { revokeApiKey(id: $id) }": types.AuditRevokeKeyDocument,
+    "mutation AuditPurge($dataSourceId: ID!) { purgeDataSourceAuthorizations(dataSourceId: $dataSourceId) }": types.AuditPurgeDocument,
+    "\n  query AuditCredentials($sessionToken: String!) { oauthCredentials(sessionToken: $sessionToken) { accessToken } }\n": types.AuditCredentialsDocument,
+    "\n  query AuditEvents($first: Int, $after: String, $action: AuditAction, $dataSourceId: ID, $viewerId: ID) {\n    auditEvents(first: $first, after: $after, action: $action, dataSourceId: $dataSourceId, viewerId: $viewerId) {\n      events { id createdAt action actorType actorId dataSourceId contentId viewerId subjectId reason tokenFingerprint }\n      nextCursor\n    }\n  }\n": types.AuditEventsDocument,
     "\n  query AuthorizationUrl($sessionToken: String!, $dataSourceId: ID, $returnTo: String) {\n    viewerAuthorizationUrl(sessionToken: $sessionToken, dataSourceId: $dataSourceId, returnTo: $returnTo)\n  }\n": types.AuthorizationUrlDocument,
     "\n  mutation SecDetach($contentId: ID!, $dataSourceId: ID!) { detachDataSource(contentId: $contentId, dataSourceId: $dataSourceId) { id } }\n": types.SecDetachDocument,
     "\n  mutation SecAttach($contentId: ID!, $dataSourceId: ID!) { attachDataSource(contentId: $contentId, dataSourceId: $dataSourceId) { id } }\n": types.SecAttachDocument,
@@ -146,6 +172,58 @@ export function graphql(source: "mutation RemoveForGrants($id: ID!) { removeData
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  subscription WatchGrants($dataSourceId: ID!) { dataSourceAuthorizationEvents(dataSourceId: $dataSourceId) { userId status } }\n"): (typeof documents)["\n  subscription WatchGrants($dataSourceId: ID!) { dataSourceAuthorizationEvents(dataSourceId: $dataSourceId) { userId status } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AuditAddSource($input: AddDataSourceInput!) { addDataSource(input: $input) { id } }\n"): (typeof documents)["\n  mutation AuditAddSource($input: AddDataSourceInput!) { addDataSource(input: $input) { id } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AuditUpdateSource($id: ID!, $input: UpdateDataSourceInput!) { updateDataSource(id: $id, input: $input) { id } }\n"): (typeof documents)["\n  mutation AuditUpdateSource($id: ID!, $input: UpdateDataSourceInput!) { updateDataSource(id: $id, input: $input) { id } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation AuditRemoveSource($id: ID!) { removeDataSource(id: $id) }"): (typeof documents)["mutation AuditRemoveSource($id: ID!) { removeDataSource(id: $id) }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AuditCreateContent($input: CreateContentInput!) { createContent(input: $input) { id } }\n"): (typeof documents)["\n  mutation AuditCreateContent($input: CreateContentInput!) { createContent(input: $input) { id } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AuditAttach($contentId: ID!, $dataSourceId: ID!) { attachDataSource(contentId: $contentId, dataSourceId: $dataSourceId) { id } }\n"): (typeof documents)["\n  mutation AuditAttach($contentId: ID!, $dataSourceId: ID!) { attachDataSource(contentId: $contentId, dataSourceId: $dataSourceId) { id } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AuditDetach($contentId: ID!, $dataSourceId: ID!) { detachDataSource(contentId: $contentId, dataSourceId: $dataSourceId) { id } }\n"): (typeof documents)["\n  mutation AuditDetach($contentId: ID!, $dataSourceId: ID!) { detachDataSource(contentId: $contentId, dataSourceId: $dataSourceId) { id } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AuditContentKey($contentId: ID!) { createContentApiKey(contentId: $contentId) { key apiKey { id } } }\n"): (typeof documents)["\n  mutation AuditContentKey($contentId: ID!) { createContentApiKey(contentId: $contentId) { key apiKey { id } } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AuditCreateUser($input: CreateUserInput!) { createUser(input: $input) { id } }\n"): (typeof documents)["\n  mutation AuditCreateUser($input: CreateUserInput!) { createUser(input: $input) { id } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AuditCreateKey($userId: ID!) { createApiKey(userId: $userId, name: \"audited\") { key apiKey { id } } }\n"): (typeof documents)["\n  mutation AuditCreateKey($userId: ID!) { createApiKey(userId: $userId, name: \"audited\") { key apiKey { id } } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation AuditRevokeKey($id: ID!) { revokeApiKey(id: $id) }"): (typeof documents)["mutation AuditRevokeKey($id: ID!) { revokeApiKey(id: $id) }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation AuditPurge($dataSourceId: ID!) { purgeDataSourceAuthorizations(dataSourceId: $dataSourceId) }"): (typeof documents)["mutation AuditPurge($dataSourceId: ID!) { purgeDataSourceAuthorizations(dataSourceId: $dataSourceId) }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AuditCredentials($sessionToken: String!) { oauthCredentials(sessionToken: $sessionToken) { accessToken } }\n"): (typeof documents)["\n  query AuditCredentials($sessionToken: String!) { oauthCredentials(sessionToken: $sessionToken) { accessToken } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AuditEvents($first: Int, $after: String, $action: AuditAction, $dataSourceId: ID, $viewerId: ID) {\n    auditEvents(first: $first, after: $after, action: $action, dataSourceId: $dataSourceId, viewerId: $viewerId) {\n      events { id createdAt action actorType actorId dataSourceId contentId viewerId subjectId reason tokenFingerprint }\n      nextCursor\n    }\n  }\n"): (typeof documents)["\n  query AuditEvents($first: Int, $after: String, $action: AuditAction, $dataSourceId: ID, $viewerId: ID) {\n    auditEvents(first: $first, after: $after, action: $action, dataSourceId: $dataSourceId, viewerId: $viewerId) {\n      events { id createdAt action actorType actorId dataSourceId contentId viewerId subjectId reason tokenFingerprint }\n      nextCursor\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
