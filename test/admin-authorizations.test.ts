@@ -11,6 +11,11 @@ const ListGrants = graphql(`
     dataSourceAuthorizations(dataSourceId: $dataSourceId) { userId status hasRefreshToken accessTokenExpiresAt }
   }
 `);
+const PageGrants = graphql(`
+  query PageGrants($dataSourceId: ID!, $first: Int, $after: ID) {
+    dataSourceAuthorizations(dataSourceId: $dataSourceId, first: $first, after: $after) { id userId }
+  }
+`);
 const Purge = graphql(`mutation Purge($dataSourceId: ID!) { purgeDataSourceAuthorizations(dataSourceId: $dataSourceId) }`);
 const Remove = graphql(`mutation RemoveForGrants($id: ID!) { removeDataSource(id: $id) }`);
 const Watch = graphql(`
@@ -42,6 +47,21 @@ describe('admin oversight of viewer authorizations', () => {
     expect(listed.data!.dataSourceAuthorizations.every((g) => g.status === 'AUTHORIZED' && g.hasRefreshToken)).toBe(true);
     const refused = await gql(env.server.url, ListGrants, { dataSourceId: env.dataSourceId }, env.account.publisher.key);
     expect(refused.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  });
+
+  it('pages through the viewers, oldest first, and names the bad paging argument', async () => {
+    const page = (variables: { first?: number; after?: string }) =>
+      gql(env.server.url, PageGrants, { dataSourceId: env.dataSourceId, ...variables }, env.account.admin.key);
+    const first = await page({ first: 1 });
+    expect(first.data!.dataSourceAuthorizations.map((g) => g.userId)).toEqual([viewers[0]!.id]);
+    const second = await page({ first: 1, after: first.data!.dataSourceAuthorizations[0]!.id });
+    expect(second.data!.dataSourceAuthorizations.map((g) => g.userId)).toEqual([viewers[1]!.id]);
+    const end = await page({ first: 1, after: second.data!.dataSourceAuthorizations[0]!.id });
+    expect(end.data!.dataSourceAuthorizations).toEqual([]);
+    for (const [variables, field] of [[{ first: 0 }, 'first'], [{ first: 1001 }, 'first'], [{ after: 'not-an-id' }, 'after']] as const) {
+      const bad = await page(variables);
+      expect(bad.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
+    }
   });
 
   it("never serves a token copied from another viewer's row (associated data binds it)", async () => {

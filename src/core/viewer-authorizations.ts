@@ -7,7 +7,7 @@ import { actorOf, type Actor, type AuditLog } from './audit.js';
 import type { AuthorizationFlow } from './authorization-flow.js';
 import type { DataSourceService } from './data-sources.js';
 import type { AuthorizationStore } from './authorizations.js';
-import { forbidden, notFound } from './errors.js';
+import { badInput, forbidden, notFound } from './errors.js';
 import type { AuthorizationStatusValue, EventBus } from './events.js';
 import type { OAuthClients } from './oauth-client.js';
 import { isAdmin, type Principal } from './principal.js';
@@ -24,6 +24,11 @@ export interface StatusSnapshot {
   authorizationUrl: string | null;
   at: Date;
 }
+
+const pageSchema = z.object({
+  first: z.number().int().min(1, 'must be at least 1').max(1000, 'must be at most 1000').optional(),
+  after: z.uuid('must be the id of the last authorization of the previous page').optional(),
+});
 
 export class ViewerAuthorizations {
   constructor(
@@ -103,16 +108,22 @@ export class ViewerAuthorizations {
   }
 
   /** Admin listing (`all`) or the caller's own authorizations. */
-  list(principal: Principal, options: { all?: boolean; dataSourceId?: string } = {}) {
+  /** Oldest first; `first`/`after` page through large lists (an admin dashboard with many viewers). */
+  list(principal: Principal, options: { all?: boolean; dataSourceId?: string; first?: number | null; after?: string | null } = {}) {
     if (principal.kind !== 'user') throw forbidden();
     if (options.all && !isAdmin(principal)) throw forbidden('Only admins can list every viewer');
+    const page = pageSchema.safeParse({ first: options.first ?? undefined, after: options.after ?? undefined });
+    if (!page.success) throw badInput(String(page.error.issues[0]!.path[0]), page.error.issues[0]!.message);
+    const { first, after } = page.data;
     return this.prisma.viewerAuthorization.findMany({
       where: {
         accountId: principal.accountId,
         ...(options.all ? {} : { userId: principal.userId }),
         ...(options.dataSourceId ? { dataSourceId: options.dataSourceId } : {}),
       },
-      orderBy: { createdAt: 'asc' },
+      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+      ...(first !== undefined ? { take: first } : {}),
+      ...(after !== undefined ? { cursor: { id: after }, skip: 1 } : {}),
     });
   }
 

@@ -92,12 +92,14 @@ builder.prismaObject('ViewerAuthorization', {
 builder.queryField('dataSourceAuthorizations', (t) =>
   t.prismaField({
     type: ['ViewerAuthorization'],
-    description: "Every viewer's authorization for one data source (admins).",
+    description:
+      "Viewers' authorizations for one data source (admins), oldest first, `first` at a time (default 100, at most 1000); " +
+      'pass the last id of a page as `after` for the next one.',
     authScopes: { admin: true },
-    args: { dataSourceId: t.arg.id({ required: true }) },
-    resolve: async (_query, _root, { dataSourceId }, { principal, services }) => {
+    args: { dataSourceId: t.arg.id({ required: true }), first: t.arg.int({ defaultValue: 100 }), after: t.arg.id() },
+    resolve: async (_query, _root, { dataSourceId, first, after }, { principal, services }) => {
       const dataSource = await services.dataSources.get(principal!, String(dataSourceId));
-      return services.authorizations.list(principal!, { all: true, dataSourceId: dataSource.id });
+      return services.authorizations.list(principal!, { all: true, dataSourceId: dataSource.id, first, after: after ? String(after) : null });
     },
   }),
 );

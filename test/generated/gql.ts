@@ -15,6 +15,7 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  */
 type Documents = {
     "\n  query ListGrants($dataSourceId: ID!) {\n    dataSourceAuthorizations(dataSourceId: $dataSourceId) { userId status hasRefreshToken accessTokenExpiresAt }\n  }\n": typeof types.ListGrantsDocument,
+    "\n  query PageGrants($dataSourceId: ID!, $first: Int, $after: ID) {\n    dataSourceAuthorizations(dataSourceId: $dataSourceId, first: $first, after: $after) { id userId }\n  }\n": typeof types.PageGrantsDocument,
     "mutation Purge($dataSourceId: ID!) { purgeDataSourceAuthorizations(dataSourceId: $dataSourceId) }": typeof types.PurgeDocument,
     "mutation RemoveForGrants($id: ID!) { removeDataSource(id: $id) }": typeof types.RemoveForGrantsDocument,
     "\n  subscription WatchGrants($dataSourceId: ID!) { dataSourceAuthorizationEvents(dataSourceId: $dataSourceId) { userId status } }\n": typeof types.WatchGrantsDocument,
@@ -79,6 +80,7 @@ type Documents = {
 };
 const documents: Documents = {
     "\n  query ListGrants($dataSourceId: ID!) {\n    dataSourceAuthorizations(dataSourceId: $dataSourceId) { userId status hasRefreshToken accessTokenExpiresAt }\n  }\n": types.ListGrantsDocument,
+    "\n  query PageGrants($dataSourceId: ID!, $first: Int, $after: ID) {\n    dataSourceAuthorizations(dataSourceId: $dataSourceId, first: $first, after: $after) { id userId }\n  }\n": types.PageGrantsDocument,
     "mutation Purge($dataSourceId: ID!) { purgeDataSourceAuthorizations(dataSourceId: $dataSourceId) }": types.PurgeDocument,
     "mutation RemoveForGrants($id: ID!) { removeDataSource(id: $id) }": types.RemoveForGrantsDocument,
     "\n  subscription WatchGrants($dataSourceId: ID!) { dataSourceAuthorizationEvents(dataSourceId: $dataSourceId) { userId status } }\n": types.WatchGrantsDocument,
@@ -160,6 +162,10 @@ export function graphql(source: string): unknown;
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query ListGrants($dataSourceId: ID!) {\n    dataSourceAuthorizations(dataSourceId: $dataSourceId) { userId status hasRefreshToken accessTokenExpiresAt }\n  }\n"): (typeof documents)["\n  query ListGrants($dataSourceId: ID!) {\n    dataSourceAuthorizations(dataSourceId: $dataSourceId) { userId status hasRefreshToken accessTokenExpiresAt }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query PageGrants($dataSourceId: ID!, $first: Int, $after: ID) {\n    dataSourceAuthorizations(dataSourceId: $dataSourceId, first: $first, after: $after) { id userId }\n  }\n"): (typeof documents)["\n  query PageGrants($dataSourceId: ID!, $first: Int, $after: ID) {\n    dataSourceAuthorizations(dataSourceId: $dataSourceId, first: $first, after: $after) { id userId }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
