@@ -78,7 +78,7 @@ export async function createServices(config: Config, logger: Logger, options: Se
   const { prisma } = db;
   const instanceId = config.instanceId ?? randomUUID();
   const cacheTtlMs = config.hotCacheTtlSeconds * 1000;
-  const audit = new AuditLog(prisma, keys.auditKey);
+  const audit = new AuditLog(prisma, keys.auditKey, logger);
   const identity = new IdentityService(prisma, audit, cacheTtlMs);
   const attachments = new AttachmentResolver(prisma, cacheTtlMs);
   const store = new AuthorizationStore(prisma, keys.keyring, config.authorizationCacheTtlSeconds * 1000);
@@ -100,7 +100,7 @@ export async function createServices(config: Config, logger: Logger, options: Se
   const rateLimits = new RateLimits(config.rateLimits, logger);
   const flow = new AuthorizationFlow(prisma, keys.keyring, attachments, clients, store, events, config.publicUrl, logger, audit);
   const refresher = new Refresher(prisma, store, clients, events, instanceId, logger, freshness, audit);
-  const credentials = new CredentialService(prisma, sessions, attachments, store, refresher, flow, freshness, origins, new IssuanceAudit(audit, logger), rateLimits.exchanges);
+  const credentials = new CredentialService(prisma, sessions, attachments, store, refresher, flow, freshness, origins, new IssuanceAudit(audit), rateLimits.exchanges);
   const authorizations = new ViewerAuthorizations(prisma, store, clients, events, flow, dataSources, logger, audit);
   // A status change made by another instance makes this instance's cached row stale.
   events.tap((event) => store.forget(event.dataSourceId, event.userId));

@@ -2,6 +2,7 @@ import { createHmac, randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { AuditEvent, Prisma, PrismaClient } from '../generated/prisma/client.js';
 import { AuditAction, type AuditActorType } from '../generated/prisma/enums.js';
+import type { Logger } from '../infra/logger.js';
 import { AppError, badInput, forbidden, fromZodIssues } from './errors.js';
 import { isAdmin, type Principal } from './principal.js';
 
@@ -62,6 +63,7 @@ export class AuditLog {
   constructor(
     private readonly prisma: PrismaClient,
     private readonly fingerprintKey: Buffer,
+    private readonly logger: Logger,
   ) {}
 
   /**
@@ -89,6 +91,19 @@ export class AuditLog {
 
   async record(entry: AuditEntry): Promise<void> {
     await this.insert(entry);
+  }
+
+  /**
+   * For rows that must exist before a token leaves (CREDENTIAL_ISSUED, TOKEN_REFRESHED): a failed
+   * insert is logged and becomes `auditUnavailable`, so the caller withholds the token (fail closed).
+   */
+  async recordOrWithhold(entry: AuditEntry): Promise<void> {
+    try {
+      await this.insert(entry);
+    } catch (error) {
+      this.logger.error({ action: entry.action, dataSourceId: entry.dataSourceId, error: (error as Error)?.name }, 'audit insert failed; credential withheld');
+      throw auditUnavailable();
+    }
   }
 
   /** Hex HMAC-SHA256: equal tokens correlate across rows, the token itself cannot be recovered. */

@@ -1,6 +1,5 @@
 import type { ViewerAuthorization } from '../generated/prisma/client.js';
-import type { Logger } from '../infra/logger.js';
-import { actorOf, auditUnavailable, type AuditLog } from './audit.js';
+import { actorOf, type AuditLog } from './audit.js';
 import type { Principal } from './principal.js';
 import type { ViewerSession } from './session-tokens.js';
 
@@ -27,10 +26,7 @@ export class IssuanceAudit {
   private readonly audited = new Set<string>();
   private readonly inFlight = new Map<string, Promise<void>>();
 
-  constructor(
-    private readonly audit: AuditLog,
-    private readonly logger: Logger,
-  ) {}
+  constructor(private readonly audit: AuditLog) {}
 
   /** The hot-path check: true when this row object's token was already audited for this content. */
   isRecorded(row: ViewerAuthorization, contentId: string): boolean {
@@ -55,20 +51,15 @@ export class IssuanceAudit {
   }
 
   private async insert(principal: Principal, session: ViewerSession, row: ViewerAuthorization, fingerprint: string, key: string) {
-    try {
-      await this.audit.record({
-        accountId: session.accountId,
-        actor: actorOf(principal),
-        action: 'CREDENTIAL_ISSUED',
-        dataSourceId: row.dataSourceId,
-        contentId: session.contentId,
-        viewerId: session.userId,
-        tokenFingerprint: fingerprint,
-      });
-    } catch (error) {
-      this.logger.error({ dataSourceId: row.dataSourceId, error: (error as Error)?.name }, 'audit insert failed; credential withheld');
-      throw auditUnavailable();
-    }
+    await this.audit.recordOrWithhold({
+      accountId: session.accountId,
+      actor: actorOf(principal),
+      action: 'CREDENTIAL_ISSUED',
+      dataSourceId: row.dataSourceId,
+      contentId: session.contentId,
+      viewerId: session.userId,
+      tokenFingerprint: fingerprint,
+    });
     if (this.audited.size >= REMEMBERED_KEYS) this.audited.delete(this.audited.values().next().value!);
     this.audited.add(key);
   }

@@ -4,7 +4,7 @@ import { CryptoError } from '../infra/crypto.js';
 import type { Logger } from '../infra/logger.js';
 import { outboundRefusalIn } from '../infra/outbound-refusals.js';
 import { providerFor } from '../providers/index.js';
-import { auditUnavailable, systemActor, type AuditEntry, type AuditLog } from './audit.js';
+import { systemActor, type AuditEntry, type AuditLog } from './audit.js';
 import type { AuthorizationStore } from './authorizations.js';
 import { AppError } from './errors.js';
 import type { EventBus } from './events.js';
@@ -122,12 +122,7 @@ export class Refresher {
     if (saved) {
       // The rotated token is stored first (it must be: the old refresh token is spent). If its audit
       // row cannot be written, this exchange fails closed (503, no token) as CREDENTIAL_ISSUED does.
-      await this.audit
-        .record({ ...this.auditEntry(row, 'TOKEN_REFRESHED'), tokenFingerprint: this.audit.fingerprint(tokens.accessToken) })
-        .catch((error: unknown) => {
-          this.logger.error({ dataSourceId: row.dataSourceId, error: (error as Error)?.name }, 'audit insert failed after a refresh');
-          throw auditUnavailable();
-        });
+      await this.audit.recordOrWithhold({ ...this.auditEntry(row, 'TOKEN_REFRESHED'), tokenFingerprint: this.audit.fingerprint(tokens.accessToken) });
       return saved;
     }
     // Another writer got in first (our lease had expired): theirs is newer; never overwrite it.

@@ -7,7 +7,7 @@ import { actorOf, type Actor, type AuditLog } from './audit.js';
 import type { AuthorizationFlow } from './authorization-flow.js';
 import type { DataSourceService } from './data-sources.js';
 import type { AuthorizationStore } from './authorizations.js';
-import { badInput, forbidden, notFound } from './errors.js';
+import { forbidden, fromZodIssues, notFound } from './errors.js';
 import type { AuthorizationStatusValue, EventBus } from './events.js';
 import type { OAuthClients } from './oauth-client.js';
 import { isAdmin, type Principal } from './principal.js';
@@ -107,13 +107,15 @@ export class ViewerAuthorizations {
     }
   }
 
-  /** Admin listing (`all`) or the caller's own authorizations. */
-  /** Oldest first; `first`/`after` page through large lists (an admin dashboard with many viewers). */
+  /**
+   * Admin listing (`all`) or the caller's own authorizations, oldest first; `first`/`after` page
+   * through large lists (an admin dashboard with many viewers).
+   */
   list(principal: Principal, options: { all?: boolean; dataSourceId?: string; first?: number | null; after?: string | null } = {}) {
     if (principal.kind !== 'user') throw forbidden();
     if (options.all && !isAdmin(principal)) throw forbidden('Only admins can list every viewer');
     const page = pageSchema.safeParse({ first: options.first ?? undefined, after: options.after ?? undefined });
-    if (!page.success) throw badInput(String(page.error.issues[0]!.path[0]), page.error.issues[0]!.message);
+    if (!page.success) throw fromZodIssues(page.error.issues);
     const { first, after } = page.data;
     return this.prisma.viewerAuthorization.findMany({
       where: {

@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Services } from '../app.js';
 import type { Principal } from '../core/principal.js';
 import { rateLimited } from '../core/rate-limits.js';
-import { addressBucket, clientAddress } from './client-ip.js';
+import { clientBucket } from './client-ip.js';
 
 /**
  * API-key authentication with a budget of failed attempts per client network (checklist F9), for
@@ -32,7 +32,7 @@ export class AuthenticationGuard {
     // Resolved only when needed: a cached answer (the hot path) needs neither address nor limiter.
     let bucket: string | undefined;
     const refuseIfOverBudget = () => {
-      bucket = typeof client === 'string' ? client : addressBucket(clientAddress(client, config.trustProxyHops));
+      bucket = typeof client === 'string' ? client : clientBucket(client, config.trustProxyHops);
       const retryAfterSeconds = failures.retryAfter(bucket);
       if (retryAfterSeconds > 0) throw rateLimited(retryAfterSeconds, 'Too many failed authentications from this address');
     };

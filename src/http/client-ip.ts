@@ -34,6 +34,11 @@ export function addressBucket(address: string): string {
   return `${(parsed as ipaddr.IPv6).parts.slice(0, 4).map((part) => part.toString(16)).join(':')}::/64`;
 }
 
+/** The rate-limit bucket of the client behind `req`: the two functions above, as every caller uses them. */
+export function clientBucket(req: IncomingMessage, trustedHops: number): string {
+  return addressBucket(clientAddress(req, trustedHops));
+}
+
 /** Some proxies write `1.2.3.4:5678` or `[2001:db8::1]:443`; undefined when no address remains. */
 function withoutPort(entry: string): string | undefined {
   const bracketed = /^\[([^\]]+)\](?::\d+)?$/.exec(entry);

@@ -3,7 +3,7 @@ import type { Services } from '../app.js';
 import { CallbackError, type CallbackOutcome } from '../core/authorization-flow.js';
 import { AppError } from '../core/errors.js';
 import { randomToken } from '../infra/crypto.js';
-import { addressBucket, clientAddress } from './client-ip.js';
+import { clientBucket } from './client-ip.js';
 import { headerValue, type RequestTarget } from './io.js';
 
 /**
@@ -45,7 +45,7 @@ export function createOAuthRoutes(services: Services) {
   /** False (and a 429 page with Retry-After) once this client network has used up the route's budget. */
   const withinBudget = (route: 'start' | 'callback', req: IncomingMessage, res: ServerResponse): boolean => {
     if (!browserFlow.enabled) return true;
-    const retryAfterSeconds = browserFlow.take(`${route} ${addressBucket(clientAddress(req, services.config.trustProxyHops))}`);
+    const retryAfterSeconds = browserFlow.take(`${route} ${clientBucket(req, services.config.trustProxyHops)}`);
     if (retryAfterSeconds === 0) return true;
     page(res, 429, `Too many sign-in attempts from your network. Please try again in ${retryAfterSeconds} seconds.`, {
       'retry-after': String(retryAfterSeconds),

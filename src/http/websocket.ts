@@ -10,7 +10,7 @@ import type { GraphQLContext } from '../graphql/builder.js';
 import { describe, maskError } from '../graphql/errors.js';
 import { schema } from '../graphql/schema.js';
 import { AuthenticationGuard } from './authentication-guard.js';
-import { addressBucket, clientAddress } from './client-ip.js';
+import { clientBucket } from './client-ip.js';
 import { ConnectionRefusal, serveGraphQLOverWs } from './graphql-ws-adapter.js';
 import { SubscriptionDocuments } from './subscription-documents.js';
 
@@ -106,7 +106,7 @@ export function attachWebSocketServer(server: http.Server, services: Services) {
     },
     {
       keepAliveMs: 12_000,
-      initialExtra: (request) => ({ client: addressBucket(clientAddress(request, services.config.trustProxyHops)) }),
+      initialExtra: (request) => ({ client: clientBucket(request, services.config.trustProxyHops) }),
       // ws reports a client's protocol violation (oversized or malformed frame) as a socket error and
       // closes with 1009/1002 itself: worth a warning, not an error.
       onInternalError: (error, where) =>
