@@ -34,7 +34,6 @@ interface CachedConfiguration {
   expiresAt: number;
 }
 
-const LOOPBACK = /^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?$/;
 
 export class OAuthClients {
   private readonly cache = new Map<string, CachedConfiguration>();
@@ -63,14 +62,15 @@ export class OAuthClients {
       : provider.clientAuthentication === 'client_secret_basic'
         ? client.ClientSecretBasic(secret)
         : client.ClientSecretPost(secret);
-    const insecure = LOOPBACK.test(ds.hostUrl);
+    const host = new URL(ds.hostUrl);
+    const loopback = isLoopbackHost(host);
+    const insecure = loopback && host.protocol === 'http:';
     if (insecure && !this.options.allowHttpLoopback) {
       throw new AppError('PROVIDER_MISCONFIGURED', 'This data source points at a loopback provider, which is disabled');
     }
     const clientMetadata: Partial<client.ClientMetadata> = { client_id: ds.clientId, ...(secret ? { client_secret: secret } : {}) };
     // Loopback-only for an allowed loopback test/demo provider, public addresses only for everything else.
-    const policy: AddressPolicy =
-      this.options.allowHttpLoopback && isLoopbackHost(new URL(ds.hostUrl)) ? 'loopback-only' : 'public-only';
+    const policy: AddressPolicy = this.options.allowHttpLoopback && loopback ? 'loopback-only' : 'public-only';
     const fetch = this.options.fetchFor(policy);
     let config: client.Configuration;
     if (endpoints.metadataUrl) {
