@@ -7,6 +7,7 @@ import { enforce } from '../core/rate-limits.js';
 import { providerByTemplate, providerFor } from '../providers/index.js';
 import { AuthenticationGuard } from './authentication-guard.js';
 import { sendConnectError } from './connect-errors.js';
+import { parseForm } from './form.js';
 import { BodyTooLargeError, apiKeyFrom, readBody, sendJson, type RequestTarget } from './io.js';
 
 /**
@@ -91,12 +92,12 @@ export function createConnectApi(services: Services) {
 async function exchangeCredentials({ req, res, principal, services }: RouteContext) {
   const contentType = req.headers['content-type'] ?? '';
   const raw = await readBody(req);
-  let form: URLSearchParams;
+  let form: Map<string, string>;
   if (contentType.includes('application/json')) {
     const json = parseJson(raw);
     if (typeof json !== 'object' || json === null || Array.isArray(json)) throw badInput('body', 'must be a JSON object');
-    form = new URLSearchParams(Object.entries(json).map(([k, v]): [string, string] => [k, String(v)]));
-  } else form = new URLSearchParams(raw);
+    form = new Map(Object.entries(json).map(([k, v]): [string, string] => [k, String(v)]));
+  } else form = parseForm(raw);
   if (form.get('grant_type') !== TOKEN_EXCHANGE) throw badInput('grant_type', `must be ${TOKEN_EXCHANGE}`);
   if (form.get('subject_token_type') !== USER_SESSION_TOKEN) {
     throw badInput('subject_token_type', `must be ${USER_SESSION_TOKEN} (service-account tokens are not supported)`);
