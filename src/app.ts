@@ -97,7 +97,7 @@ export async function createServices(config: Config, logger: Logger, options: Se
     (ds) => dataSources.clientSecretOf(ds),
   );
   const freshness = new TokenFreshness(config.tokenRefreshMarginSeconds);
-  const rateLimits = new RateLimits(config.rateLimits, logger);
+  const rateLimits = new RateLimits(config.rateLimits, logger, db.kind === 'postgres' ? prisma : undefined);
   const flow = new AuthorizationFlow(prisma, keys.keyring, attachments, clients, store, events, config.publicUrl, logger, audit);
   const refresher = new Refresher(prisma, store, clients, events, instanceId, logger, freshness, audit);
   const credentials = new CredentialService(prisma, sessions, attachments, store, refresher, flow, freshness, origins, new IssuanceAudit(audit), rateLimits.exchanges);

@@ -3,8 +3,10 @@ import type { IncomingMessage } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addressBucket, clientAddress } from '../src/http/client-ip.js';
 import { RateLimiter, ScopedRateLimiter } from '../src/infra/rate-limiter.js';
+import { SharedRateLimiter } from '../src/infra/shared-rate-limiter.js';
 import { CREDENTIALS_PATH, api, authorizeViewer, createUserWithKey, exchangeForm, rawSocket, type ApiResponse } from './support/connect.js';
 import { startFlowEnvironment, type FlowEnvironment } from './support/flow.js';
+import { createTestDatabase, usingPostgres, type TestDatabase } from './support/database.js';
 import { startTestServer, type TestServer } from './support/server.js';
 
 /**
@@ -273,5 +275,79 @@ describe('rate limits without a trusted proxy', () => {
     const refused = await attempt('10.0.0.99');
     expect(refused.status).toBe(429);
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+  });
+});
+
+/**
+ * Checklist F9 with several instances: on one PostgreSQL the budgets of failed authentications,
+ * sign-in pages and mutations are one budget, however requests spread over the instances.
+ */
+describe.skipIf(!usingPostgres)('rate limits shared by two instances on one PostgreSQL', () => {
+  let database: TestDatabase;
+  let instances: TestServer[] = [];
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    const shared = {
+      RATE_LIMIT_FAILED_AUTH: '1/min,4',
+      RATE_LIMIT_AUTHORIZE: '1/min,3',
+      ENCRYPTION_KEYS: `kshared:${randomBytes(32).toString('base64')}`,
+      SIGNING_KEY: randomBytes(32).toString('base64'),
+    };
+    instances = [await startTestServer(shared, database)];
+    instances.push(await startTestServer(shared, database));
+  });
+  afterAll(async () => {
+    for (const instance of instances) await instance.close();
+    await database?.drop();
+  });
+
+  it('refuses the N+1st failed authentication on either instance, with Retry-After, and a forged X-Forwarded-For resets nothing', async () => {
+    const attempt = (i: number, forwardedFor = '10.9.9.9') =>
+      api(instances[i % 2]!.url, 'GET', '/__api__/v1/oauth/integrations', { key: unknownKey(), headers: { 'x-forwarded-for': forwardedFor } });
+    // Four concurrent failures spread over both instances use the whole budget of 4...
+    const failures = await Promise.all([0, 1, 2, 3].map((i) => attempt(i)));
+    expect(failures.map((r) => r.status)).toEqual([401, 401, 401, 401]);
+    // ...so the fifth is refused wherever it lands.
+    for (const i of [0, 1]) {
+      const refused = await attempt(i, `192.0.2.${i}`);
+      expect(refused.status, refused.text).toBe(429);
+      expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+      expect(Number(refused.headers.get('retry-after'))).toBeLessThanOrEqual(60);
+      expect(refused.json).toMatchObject({ code: 219, payload: { reason: 'RATE_LIMITED' } });
+    }
+  });
+
+  it('counts sign-in pages across instances, per route', async () => {
+    const start = (i: number) => fetch(`${instances[i % 2]!.url}/v1/integrations/authorize?state=unknown`, { redirect: 'manual' });
+    const statuses = [];
+    for (let i = 0; i < 4; i++) statuses.push((await start(i)).status);
+    expect(statuses.slice(0, 3)).not.toContain(429);
+    expect(statuses[3]).toBe(429);
+  });
+
+  it('takes a burst atomically under concurrency, refuses without taking, refills at the rate', async () => {
+    const spec = { perSecond: 1, burst: 3 };
+    const limiter = new SharedRateLimiter(instances[0]!.services.db.prisma, 'unit', spec);
+    const sibling = new SharedRateLimiter(instances[1]!.services.db.prisma, 'unit', spec);
+    const answers = await Promise.all(Array.from({ length: 6 }, (_, i) => (i % 2 ? sibling : limiter).take('k')));
+    expect(answers.filter((a) => a === 0)).toHaveLength(3);
+    expect(answers.filter((a) => a === 1)).toHaveLength(3);
+    expect(await limiter.retryAfter('k')).toBe(1);
+    await sleep(1100);
+    expect(await sibling.take('k')).toBe(0);
+    expect(await limiter.take('k')).toBe(1);
+    // A batch above the burst is charged as the whole burst: it passes on a full bucket and empties it.
+    expect(await limiter.take('batch', 10)).toBe(0);
+    expect(await sibling.take('batch')).toBe(1);
+    await instances[0]!.services.db.prisma.rateLimitBucket.deleteMany({ where: { bucket: { startsWith: 'unit ' } } });
+  });
+
+  it('keeps one row per bucket, holding no key or token', async () => {
+    const { prisma } = instances[0]!.services.db;
+    const buckets = await prisma.rateLimitBucket.findMany();
+    expect(buckets.map((b) => b.bucket).sort()).toEqual(['authorization pages start 127.0.0.1', 'failed authentications 127.0.0.1']);
+    const logs = instances.flatMap((i) => i.logs).join('\n');
+    expect(logs).toContain('rate limit reached');
+    expect(logs).not.toMatch(/oik_[A-Za-z0-9_-]{20,}/);
   });
 });

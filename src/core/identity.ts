@@ -150,12 +150,12 @@ export class IdentityService {
    * `beforeLookup` runs only when the answer is not cached and may throw to refuse the lookup (the
    * failed-authentication budget, http/authentication-guard.ts).
    */
-  async authenticate(key: string, beforeLookup?: () => void): Promise<Principal | null> {
+  async authenticate(key: string, beforeLookup?: () => Promise<void>): Promise<Principal | null> {
     if (!key.startsWith(API_KEY_PREFIX) || key.length > 200) return null;
     const keyHash = sha256Base64Url(key);
     const cached = this.principals.get(keyHash);
     if (cached !== undefined) return cached;
-    beforeLookup?.();
+    await beforeLookup?.();
     const principal = await this.lookup(keyHash);
     this.principals.set(keyHash, principal);
     return principal;

@@ -1,12 +1,13 @@
 import type { PrismaClient } from '../generated/prisma/client.js';
 import type { Logger } from '../infra/logger.js';
+import { pruneRateLimitBuckets } from '../infra/shared-rate-limiter.js';
 
 /**
  * Housekeeping: authorization transactions are only useful for ten minutes; keep them an hour for
  * diagnosis, then delete them (they hold a sealed PKCE verifier). Audit rows older than
  * AUDIT_RETENTION_DAYS are pruned: the only code that deletes audit rows (0 keeps them forever, for
- * deployments whose app role may only INSERT into the audit table). Runs on every instance; the
- * deletes are idempotent.
+ * deployments whose app role may only INSERT into the audit table). Shared rate-limit buckets that
+ * are full again go too. Runs on every instance; the deletes are idempotent.
  */
 const RETENTION_MS = 60 * 60_000;
 const INTERVAL_MS = 5 * 60_000;
@@ -34,6 +35,8 @@ export function scheduleMaintenance(prisma: PrismaClient, logger: Logger, option
     void purgeExpiredTransactions(prisma)
       .catch(warn)
       .then(() => pruneAuditEvents(prisma, options.auditRetentionDays))
+      .catch(warn)
+      .then(() => pruneRateLimitBuckets(prisma))
       .catch(warn);
   }, INTERVAL_MS);
   timer.unref();

@@ -1,30 +1,36 @@
+import type { PrismaClient } from '../generated/prisma/client.js';
 import type { RateLimitConfig } from '../infra/config.js';
 import type { Logger } from '../infra/logger.js';
-import { RateLimiter, ScopedRateLimiter } from '../infra/rate-limiter.js';
+import { RateLimiter, ScopedRateLimiter, type Budget, type RateLimitSpec } from '../infra/rate-limiter.js';
+import { SharedRateLimiter } from '../infra/shared-rate-limiter.js';
 import { AppError } from './errors.js';
 
 /**
  * The four budgets of checklist F9, so that a leaked key, a content app stuck in a loop or a scanner
- * cannot hammer this server, its database or the providers (OWASP API4:2023). In memory and per
- * instance: with the embedded database there is one instance, so the budget is exact; with several
- * instances on PostgreSQL each enforces its own, so a client spreading over N instances gets up to
- * N times the budget, an accepted approximation that keeps the credential hot path free of any
- * shared-store round trip.
+ * cannot hammer this server, its database or the providers (OWASP API4:2023). With the embedded
+ * database there is one instance and every budget is in memory. On PostgreSQL (`shared`), the
+ * budgets of the slow paths live in the database, so all instances draw from one budget; the
+ * per-viewer exchange budget stays in memory on each instance (a client spreading one viewer's
+ * exchanges over N instances gets up to N times it), which keeps the credential hot path free of
+ * any database round trip.
  *
  * Bucket keys hold ids and client networks only, never keys or tokens: they end up in logs.
  */
 export class RateLimits {
   /** Presented API keys that fail to authenticate, per client network (http/authentication-guard.ts). */
-  readonly failedAuthentications: RateLimiter;
+  readonly failedAuthentications: Budget;
   /** Credential exchanges, authorization URLs and status subscriptions, per API key (scope) and viewer. */
   readonly exchanges: ScopedRateLimiter;
   /** The browser routes (authorization start, callback), per route and client network. */
-  readonly browserFlow: RateLimiter;
+  readonly browserFlow: Budget;
   /** Mutations per API key, REST and GraphQL together. */
-  readonly mutations: RateLimiter;
+  readonly mutations: Budget;
 
-  constructor(config: RateLimitConfig, logger: Logger) {
-    const limiter = (name: string, spec: RateLimiter['spec']) => new RateLimiter(spec, { onRefused: refusalReporter(name, logger) });
+  constructor(config: RateLimitConfig, logger: Logger, shared?: PrismaClient) {
+    const limiter = (name: string, spec: RateLimitSpec | null): Budget => {
+      const onRefused = refusalReporter(name, logger);
+      return shared ? new SharedRateLimiter(shared, name, spec, { onRefused }) : new RateLimiter(spec, { onRefused });
+    };
     this.failedAuthentications = limiter('failed authentications', config.failedAuthentications);
     // Scopes are API key ids (only authenticated callers get here); room for 100,000 viewers per key.
     this.exchanges = new ScopedRateLimiter(config.exchanges, { maxKeys: 100_000, onRefused: refusalReporter('credential exchanges', logger) });
@@ -34,8 +40,8 @@ export class RateLimits {
 }
 
 /** Throws RATE_LIMITED when `limiter` refuses `bucket`; `what` says what was refused, for humans. */
-export function enforce(limiter: RateLimiter, bucket: string, what: string, cost = 1): void {
-  const retryAfterSeconds = limiter.take(bucket, cost);
+export async function enforce(limiter: Budget, bucket: string, what: string, cost = 1): Promise<void> {
+  const retryAfterSeconds = await limiter.take(bucket, cost);
   if (retryAfterSeconds > 0) throw rateLimited(retryAfterSeconds, what);
 }
 

@@ -31,16 +31,16 @@ export class AuthenticationGuard {
     if (!failures.enabled) return identity.authenticate(key);
     // Resolved only when needed: a cached answer (the hot path) needs neither address nor limiter.
     let bucket: string | undefined;
-    const refuseIfOverBudget = () => {
+    const refuseIfOverBudget = async () => {
       bucket = typeof client === 'string' ? client : clientBucket(client, config.trustProxyHops);
-      const retryAfterSeconds = failures.retryAfter(bucket);
+      const retryAfterSeconds = await failures.retryAfter(bucket);
       if (retryAfterSeconds > 0) throw rateLimited(retryAfterSeconds, 'Too many failed authentications from this address');
     };
     const principal = await identity.authenticate(key, refuseIfOverBudget);
     if (principal) return principal;
     // Known invalid without a lookup (malformed, or cached as unknown): still an attempt that counts.
-    if (bucket === undefined) refuseIfOverBudget();
-    failures.take(bucket!);
+    if (bucket === undefined) await refuseIfOverBudget();
+    await failures.take(bucket!);
     return null;
   }
 }

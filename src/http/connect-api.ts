@@ -63,7 +63,7 @@ export function createConnectApi(services: Services) {
       if (!handle) throw new AppError('BAD_USER_INPUT', `Method ${req.method} is not allowed here`);
       const principal = await guard.authenticate(apiKeyFrom(req), req);
       if (!principal) throw new AppError('UNAUTHENTICATED', 'Authentication required: send `Authorization: Key <api key>`');
-      if (changes) enforce(services.rateLimits.mutations, principal.apiKeyId, 'Too many changes with this API key');
+      if (changes) await enforce(services.rateLimits.mutations, principal.apiKeyId, 'Too many changes with this API key');
       await handle({ req, res, url, principal, services }, ...params);
     } catch (error) {
       if (error instanceof BodyTooLargeError) sendJson(res, 413, { code: 5, error: 'Request body too large', payload: null });

@@ -1,7 +1,7 @@
 import type { ApolloServerPlugin, GraphQLRequestListener } from '@apollo/server';
 import { Kind, type DocumentNode, type SelectionSetNode } from 'graphql';
 import { enforce } from '../core/rate-limits.js';
-import type { RateLimiter } from '../infra/rate-limiter.js';
+import type { Budget } from '../infra/rate-limiter.js';
 import type { GraphQLContext } from '../graphql/builder.js';
 import { appErrorIn } from '../graphql/errors.js';
 
@@ -17,13 +17,13 @@ import { appErrorIn } from '../graphql/errors.js';
  */
 const EXEMPT_MUTATIONS = new Set(['createUserSessionToken']);
 
-export function rateLimitPlugin(mutations: RateLimiter): ApolloServerPlugin<GraphQLContext> {
+export function rateLimitPlugin(mutations: Budget): ApolloServerPlugin<GraphQLContext> {
   // One listener object for every request: its hooks get the request context as an argument.
   const listener: GraphQLRequestListener<GraphQLContext> = {
     async didResolveOperation({ operation, document, contextValue }) {
       if (operation?.operation !== 'mutation' || !contextValue.principal || !mutations.enabled) return;
       const cost = countedFields(operation.selectionSet, document, new Set());
-      if (cost > 0) enforce(mutations, contextValue.principal.apiKeyId, 'Too many changes with this API key', cost);
+      if (cost > 0) await enforce(mutations, contextValue.principal.apiKeyId, 'Too many changes with this API key', cost);
     },
     async didEncounterErrors({ errors, response }) {
       let retryAfterSeconds = 0;

@@ -43,9 +43,9 @@ export function createOAuthRoutes(services: Services) {
   const { browserFlow } = services.rateLimits;
 
   /** False (and a 429 page with Retry-After) once this client network has used up the route's budget. */
-  const withinBudget = (route: 'start' | 'callback', req: IncomingMessage, res: ServerResponse): boolean => {
+  const withinBudget = async (route: 'start' | 'callback', req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
     if (!browserFlow.enabled) return true;
-    const retryAfterSeconds = browserFlow.take(`${route} ${clientBucket(req, services.config.trustProxyHops)}`);
+    const retryAfterSeconds = await browserFlow.take(`${route} ${clientBucket(req, services.config.trustProxyHops)}`);
     if (retryAfterSeconds === 0) return true;
     page(res, 429, `Too many sign-in attempts from your network. Please try again in ${retryAfterSeconds} seconds.`, {
       'retry-after': String(retryAfterSeconds),
@@ -54,7 +54,7 @@ export function createOAuthRoutes(services: Services) {
   };
 
   const start = async (req: IncomingMessage, res: ServerResponse, url: RequestTarget) => {
-    if (!withinBudget('start', req, res)) return;
+    if (!(await withinBudget('start', req, res))) return;
     const state = url.searchParams.get('state');
     if (!state || url.searchParams.getAll('state').length !== 1) return page(res, 400, 'This authorization link is incomplete.');
     const binding = readCookie(req, cookieName) ?? randomToken(32);
@@ -72,7 +72,7 @@ export function createOAuthRoutes(services: Services) {
   };
 
   const callback = async (req: IncomingMessage, res: ServerResponse, url: RequestTarget) => {
-    if (!withinBudget('callback', req, res)) return;
+    if (!(await withinBudget('callback', req, res))) return;
     try {
       const outcome = await services.flow.complete(url.search.slice(1), readCookie(req, cookieName));
       renderOutcome(res, outcome);

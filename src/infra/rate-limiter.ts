@@ -12,8 +12,8 @@ import { performance } from 'node:perf_hooks';
  * budget across a window edge), starts one timer per key, keeps an unbounded Map and answers through
  * a promise per check; this file is the few lines we need on the credential hot path.
  *
- * The state is per process: with several instances on one PostgreSQL each enforces its own budget
- * (see the README's configuration section).
+ * The state is per process; SharedRateLimiter (shared-rate-limiter.ts) keeps the same buckets in
+ * PostgreSQL for budgets that several instances must share.
  */
 export interface RateLimitSpec {
   /** Sustained rate: tokens per second (fractional for slow rates: 30/min is 0.5). */
@@ -31,10 +31,19 @@ export interface RateLimiterOptions {
   onRefused?: (key: string) => void;
 }
 
+/** A budget to check: in memory (RateLimiter) or shared by every instance (SharedRateLimiter). */
+export interface Budget {
+  readonly enabled: boolean;
+  /** Takes `cost` tokens for `key`: 0 when allowed, else whole seconds to wait (nothing taken). */
+  take(key: string, cost?: number): number | Promise<number>;
+  /** What `take` would answer, taking nothing (for budgets charged after the fact). */
+  retryAfter(key: string, cost?: number): number | Promise<number>;
+}
+
 /** How many keys at the head of the map a full limiter inspects for idle ones before evicting. */
 const EVICTION_SCAN = 16;
 
-export class RateLimiter {
+export class RateLimiter implements Budget {
   private readonly tats = new Map<string, number>();
   private readonly intervalMs: number;
   private readonly burst: number;
@@ -123,7 +132,7 @@ export class RateLimiter {
 }
 
 /** Retry-After is whole seconds (RFC 9110 §10.2.3); rounding up means a client that waits passes. */
-const secondsFrom = (ms: number) => Math.max(1, Math.ceil(ms / 1000));
+export const secondsFrom = (ms: number) => Math.max(1, Math.ceil(ms / 1000));
 
 /**
  * A RateLimiter per scope, for two-part bucket keys (API key id, viewer id) without building a

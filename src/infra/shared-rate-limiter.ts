@@ -1,0 +1,75 @@
+import type { PrismaClient } from '../generated/prisma/client.js';
+import { secondsFrom, type Budget, type RateLimitSpec, type RateLimiterOptions } from './rate-limiter.js';
+
+/**
+ * The same GCRA bucket as RateLimiter, kept in PostgreSQL so that every instance on one database
+ * draws from one budget (checklist F9: N+1 requests across 2 instances -> 429). One row per bucket
+ * holds its theoretical arrival time in epoch milliseconds on the database's clock, so instances
+ * with skewed clocks still agree. A check is one upsert that moves the TAT only when the request
+ * fits (row-locked, so concurrent checks on several instances serialize); a refusal costs one more
+ * read to say how long to wait, and takes nothing.
+ *
+ * Used for the budgets guarding slow paths (failed authentications, sign-in pages, mutations);
+ * the credential exchange keeps its in-memory budget, as its hot path has no database round trip.
+ */
+export class SharedRateLimiter implements Budget {
+  private readonly intervalMs: number;
+  private readonly capacityMs: number;
+
+  constructor(
+    private readonly prisma: PrismaClient,
+    /** Buckets of different limits share the table: the name keeps them apart. */
+    private readonly name: string,
+    readonly spec: RateLimitSpec | null,
+    private readonly options: Pick<RateLimiterOptions, 'onRefused'> = {},
+  ) {
+    this.intervalMs = spec ? 1000 / spec.perSecond : 0;
+    this.capacityMs = this.intervalMs * (spec?.burst ?? 0);
+  }
+
+  get enabled(): boolean {
+    return this.spec !== null;
+  }
+
+  async take(key: string, cost = 1): Promise<number> {
+    if (!this.spec) return 0;
+    const bucket = `${this.name} ${key}`;
+    const step = this.stepMs(cost);
+    // `excluded.tat - step` is now; the new TAT is max(TAT, now) + step, allowed while it stays within
+    // the capacity ahead of now (a microsecond forgiven for float rounding, as in RateLimiter).
+    const taken = await this.prisma.$queryRaw<Array<{ tat: number }>>`
+      INSERT INTO rate_limit_buckets AS b (bucket, tat)
+      VALUES (${bucket}, extract(epoch FROM clock_timestamp())::float8 * 1000 + ${step}::float8)
+      ON CONFLICT (bucket) DO UPDATE
+        SET tat = greatest(b.tat, excluded.tat - ${step}::float8) + ${step}::float8
+        WHERE greatest(b.tat - (excluded.tat - ${step}::float8), 0) + ${step}::float8 <= ${this.capacityMs}::float8 + 0.001
+      RETURNING tat`;
+    if (taken.length > 0) return 0;
+    return this.refusal(bucket, step, key);
+  }
+
+  async retryAfter(key: string, cost = 1): Promise<number> {
+    if (!this.spec) return 0;
+    return this.refusal(`${this.name} ${key}`, this.stepMs(cost), key);
+  }
+
+  /** Whole seconds until `step` more fits into `bucket` (0 when it fits now); reported when positive. */
+  private async refusal(bucket: string, step: number, key: string): Promise<number> {
+    const rows = await this.prisma.$queryRaw<Array<{ debt: number }>>`
+      SELECT tat - extract(epoch FROM clock_timestamp())::float8 * 1000 AS debt FROM rate_limit_buckets WHERE bucket = ${bucket}`;
+    const overshoot = Math.max(rows[0]?.debt ?? 0, 0) + step - this.capacityMs - 0.001;
+    if (overshoot <= 0) return 0;
+    this.options.onRefused?.(key);
+    return secondsFrom(overshoot);
+  }
+
+  /** A cost above the burst is charged as the whole burst (RateLimiter does the same). */
+  private stepMs(cost: number): number {
+    return this.intervalMs * Math.min(cost, this.spec!.burst);
+  }
+}
+
+/** Buckets whose TAT has passed are the same as absent ones: housekeeping deletes them. */
+export async function pruneRateLimitBuckets(prisma: PrismaClient): Promise<number> {
+  return prisma.$executeRaw`DELETE FROM rate_limit_buckets WHERE tat < extract(epoch FROM clock_timestamp())::float8 * 1000`;
+}
