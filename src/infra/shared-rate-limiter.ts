@@ -45,22 +45,24 @@ export class SharedRateLimiter implements Budget {
         WHERE greatest(b.tat - (excluded.tat - ${step}::float8), 0) + ${step}::float8 <= ${this.capacityMs}::float8 + 0.001
       RETURNING tat`;
     if (taken.length > 0) return 0;
-    return this.refusal(bucket, step, key);
+    // Refused: at least a second, even if the bucket refilled since (nothing was taken).
+    this.options.onRefused?.(key);
+    return secondsFrom(Math.max(await this.overshootMs(bucket, step), 0));
   }
 
   async retryAfter(key: string, cost = 1): Promise<number> {
     if (!this.spec) return 0;
-    return this.refusal(`${this.name} ${key}`, this.stepMs(cost), key);
-  }
-
-  /** Whole seconds until `step` more fits into `bucket` (0 when it fits now); reported when positive. */
-  private async refusal(bucket: string, step: number, key: string): Promise<number> {
-    const rows = await this.prisma.$queryRaw<Array<{ debt: number }>>`
-      SELECT tat - extract(epoch FROM clock_timestamp())::float8 * 1000 AS debt FROM rate_limit_buckets WHERE bucket = ${bucket}`;
-    const overshoot = Math.max(rows[0]?.debt ?? 0, 0) + step - this.capacityMs - 0.001;
+    const overshoot = await this.overshootMs(`${this.name} ${key}`, this.stepMs(cost));
     if (overshoot <= 0) return 0;
     this.options.onRefused?.(key);
     return secondsFrom(overshoot);
+  }
+
+  /** Milliseconds by which taking `step` now would exceed the capacity of `bucket` (<= 0: it fits). */
+  private async overshootMs(bucket: string, step: number): Promise<number> {
+    const rows = await this.prisma.$queryRaw<Array<{ debt: number }>>`
+      SELECT tat - extract(epoch FROM clock_timestamp())::float8 * 1000 AS debt FROM rate_limit_buckets WHERE bucket = ${bucket}`;
+    return Math.max(rows[0]?.debt ?? 0, 0) + step - this.capacityMs - 0.001;
   }
 
   /** A cost above the burst is charged as the whole burst (RateLimiter does the same). */
