@@ -40,14 +40,44 @@ export interface Budget {
   retryAfter(key: string, cost?: number): number | Promise<number>;
 }
 
+/** The rounding allowance of Gcra.overshootMs (the SQL of SharedRateLimiter uses it too). */
+export const FORGIVEN_MS = 0.001;
+
+/**
+ * The arithmetic of one GCRA budget, shared by RateLimiter (in memory) and SharedRateLimiter (the
+ * same buckets in PostgreSQL), so that both count alike.
+ */
+export class Gcra {
+  /** How far ahead of now a bucket's TAT may be: `burst` intervals. */
+  readonly capacityMs: number;
+  private readonly intervalMs: number;
+
+  constructor(private readonly spec: RateLimitSpec) {
+    this.intervalMs = 1000 / spec.perSecond;
+    this.capacityMs = this.intervalMs * spec.burst;
+  }
+
+  /** How far `cost` tokens move the TAT; a cost above the burst is charged as the whole burst. */
+  stepMs(cost: number): number {
+    return this.intervalMs * Math.min(cost, this.spec.burst);
+  }
+
+  /**
+   * Milliseconds by which taking `stepMs` with `debtMs` outstanding (TAT minus now; <= 0 for a full
+   * bucket) would exceed the capacity (<= 0: allowed). A microsecond is forgiven, so float rounding of
+   * clock values never refuses a request that is exactly within budget.
+   */
+  overshootMs(debtMs: number, stepMs: number): number {
+    return Math.max(debtMs, 0) + stepMs - this.capacityMs - FORGIVEN_MS;
+  }
+}
+
 /** How many keys at the head of the map a full limiter inspects for idle ones before evicting. */
 const EVICTION_SCAN = 16;
 
 export class RateLimiter implements Budget {
   private readonly tats = new Map<string, number>();
-  private readonly intervalMs: number;
-  private readonly burst: number;
-  private readonly capacityMs: number;
+  private readonly gcra: Gcra | null;
   private readonly maxKeys: number;
   private readonly now: () => number;
 
@@ -56,9 +86,7 @@ export class RateLimiter implements Budget {
     readonly spec: RateLimitSpec | null,
     private readonly options: RateLimiterOptions = {},
   ) {
-    this.intervalMs = spec ? 1000 / spec.perSecond : 0;
-    this.burst = spec?.burst ?? 0;
-    this.capacityMs = this.intervalMs * this.burst;
+    this.gcra = spec ? new Gcra(spec) : null;
     this.maxKeys = options.maxKeys ?? 50_000;
     this.now = options.now ?? (() => performance.now());
   }
@@ -73,16 +101,17 @@ export class RateLimiter implements Budget {
    * charged as the whole burst, so a large batch waits for a full bucket instead of never passing.
    */
   take(key: string, cost = 1): number {
-    if (!this.spec) return 0;
+    if (!this.gcra) return 0;
     const now = this.now();
     const stored = this.tats.get(key);
-    const overshoot = this.overshoot(stored, now, cost);
+    const step = this.gcra.stepMs(cost);
+    const overshoot = this.gcra.overshootMs(stored === undefined ? 0 : stored - now, step);
     if (overshoot > 0) {
       this.options.onRefused?.(key);
       return secondsFrom(overshoot);
     }
     if (stored === undefined && this.tats.size >= this.maxKeys) this.makeRoom(now);
-    this.tats.set(key, Math.max(stored ?? now, now) + this.intervalMs * Math.min(cost, this.burst));
+    this.tats.set(key, Math.max(stored ?? now, now) + step);
     return 0;
   }
 
@@ -92,23 +121,13 @@ export class RateLimiter implements Budget {
    * to `onRefused` like a refused `take`.
    */
   retryAfter(key: string, cost = 1): number {
-    if (!this.spec) return 0;
+    if (!this.gcra) return 0;
     const stored = this.tats.get(key);
     if (stored === undefined) return 0;
-    const overshoot = this.overshoot(stored, this.now(), cost);
+    const overshoot = this.gcra.overshootMs(stored - this.now(), this.gcra.stepMs(cost));
     if (overshoot <= 0) return 0;
     this.options.onRefused?.(key);
     return secondsFrom(overshoot);
-  }
-
-  /**
-   * Milliseconds by which taking `cost` now would exceed the burst (<= 0: allowed). The debt is taken
-   * first (exactly 0 for a full bucket) and a microsecond is forgiven, so float rounding of clock
-   * values never refuses a request that is exactly within budget.
-   */
-  private overshoot(stored: number | undefined, now: number, cost: number): number {
-    const debt = stored === undefined || stored <= now ? 0 : stored - now;
-    return debt + this.intervalMs * Math.min(cost, this.burst) - this.capacityMs - 0.001;
   }
 
   /** Keys currently remembered (tests and diagnostics). */

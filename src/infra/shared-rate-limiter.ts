@@ -1,5 +1,5 @@
 import type { PrismaClient } from '../generated/prisma/client.js';
-import { secondsFrom, type Budget, type RateLimitSpec, type RateLimiterOptions } from './rate-limiter.js';
+import { FORGIVEN_MS, Gcra, secondsFrom, type Budget, type RateLimitSpec, type RateLimiterOptions } from './rate-limiter.js';
 
 /**
  * The same GCRA bucket as RateLimiter, kept in PostgreSQL so that every instance on one database
@@ -13,8 +13,7 @@ import { secondsFrom, type Budget, type RateLimitSpec, type RateLimiterOptions }
  * the credential exchange keeps its in-memory budget, as its hot path has no database round trip.
  */
 export class SharedRateLimiter implements Budget {
-  private readonly intervalMs: number;
-  private readonly capacityMs: number;
+  private readonly gcra: Gcra | null;
 
   constructor(
     private readonly prisma: PrismaClient,
@@ -23,8 +22,7 @@ export class SharedRateLimiter implements Budget {
     readonly spec: RateLimitSpec | null,
     private readonly options: Pick<RateLimiterOptions, 'onRefused'> = {},
   ) {
-    this.intervalMs = spec ? 1000 / spec.perSecond : 0;
-    this.capacityMs = this.intervalMs * (spec?.burst ?? 0);
+    this.gcra = spec ? new Gcra(spec) : null;
   }
 
   get enabled(): boolean {
@@ -32,42 +30,37 @@ export class SharedRateLimiter implements Budget {
   }
 
   async take(key: string, cost = 1): Promise<number> {
-    if (!this.spec) return 0;
+    if (!this.gcra) return 0;
     const bucket = `${this.name} ${key}`;
-    const step = this.stepMs(cost);
+    const step = this.gcra.stepMs(cost);
     // `excluded.tat - step` is now; the new TAT is max(TAT, now) + step, allowed while it stays within
-    // the capacity ahead of now (a microsecond forgiven for float rounding, as in RateLimiter).
+    // the capacity ahead of now: Gcra.overshootMs <= 0, written in SQL.
     const taken = await this.prisma.$queryRaw<Array<{ tat: number }>>`
       INSERT INTO rate_limit_buckets AS b (bucket, tat)
       VALUES (${bucket}, extract(epoch FROM clock_timestamp())::float8 * 1000 + ${step}::float8)
       ON CONFLICT (bucket) DO UPDATE
         SET tat = greatest(b.tat, excluded.tat - ${step}::float8) + ${step}::float8
-        WHERE greatest(b.tat - (excluded.tat - ${step}::float8), 0) + ${step}::float8 <= ${this.capacityMs}::float8 + 0.001
+        WHERE greatest(b.tat - (excluded.tat - ${step}::float8), 0) + ${step}::float8 <= ${this.gcra.capacityMs}::float8 + ${FORGIVEN_MS}::float8
       RETURNING tat`;
     if (taken.length > 0) return 0;
     // Refused: at least a second, even if the bucket refilled since (nothing was taken).
     this.options.onRefused?.(key);
-    return secondsFrom(Math.max(await this.overshootMs(bucket, step), 0));
+    return secondsFrom(Math.max(await this.overshootMs(this.gcra, bucket, step), 0));
   }
 
   async retryAfter(key: string, cost = 1): Promise<number> {
-    if (!this.spec) return 0;
-    const overshoot = await this.overshootMs(`${this.name} ${key}`, this.stepMs(cost));
+    if (!this.gcra) return 0;
+    const overshoot = await this.overshootMs(this.gcra, `${this.name} ${key}`, this.gcra.stepMs(cost));
     if (overshoot <= 0) return 0;
     this.options.onRefused?.(key);
     return secondsFrom(overshoot);
   }
 
   /** Milliseconds by which taking `step` now would exceed the capacity of `bucket` (<= 0: it fits). */
-  private async overshootMs(bucket: string, step: number): Promise<number> {
+  private async overshootMs(gcra: Gcra, bucket: string, step: number): Promise<number> {
     const rows = await this.prisma.$queryRaw<Array<{ debt: number }>>`
       SELECT tat - extract(epoch FROM clock_timestamp())::float8 * 1000 AS debt FROM rate_limit_buckets WHERE bucket = ${bucket}`;
-    return Math.max(rows[0]?.debt ?? 0, 0) + step - this.capacityMs - 0.001;
-  }
-
-  /** A cost above the burst is charged as the whole burst (RateLimiter does the same). */
-  private stepMs(cost: number): number {
-    return this.intervalMs * Math.min(cost, this.spec!.burst);
+    return gcra.overshootMs(rows[0]?.debt ?? 0, step);
   }
 }
 
