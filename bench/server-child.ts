@@ -5,13 +5,15 @@ import { pathToFileURL } from 'node:url';
 import type * as App from '../src/app.js';
 import type * as Config from '../src/infra/config.js';
 import type * as Logger from '../src/infra/logger.js';
+import type * as GcTuning from '../src/infra/gc-tuning.js';
 import type * as Server from '../src/http/server.js';
 
 /**
  * The server under test, in its own process: exactly what `node dist/src/main.js serve` does
- * (loadConfig from the environment, createServices, startServer, built code from dist/), plus an
- * IPC channel the benchmark uses to read this process's memory (after a forced GC, hence
- * --expose-gc) and to start/stop a CPU profile around one measurement window. No endpoint is added.
+ * (disablePretenuring, loadConfig from the environment, createServices, startServer, built code
+ * from dist/), plus an IPC channel the benchmark uses to read this process's memory (after a forced
+ * GC, hence --expose-gc) and to start/stop a CPU profile around one measurement window. No endpoint
+ * is added.
  *
  * Runs on bare node (transpiled by bench/processes.ts); BENCH_ROOT points at the repository.
  */
@@ -23,12 +25,14 @@ const send = (message: object) => process.send?.(message);
 
 async function main() {
   const started = performance.now();
-  const [{ createServices }, { loadConfig }, { createLogger }, { startServer }] = await Promise.all([
+  const [{ createServices }, { loadConfig }, { createLogger }, { startServer }, { disablePretenuring }] = await Promise.all([
     load<typeof App>('src/app.js'),
     load<typeof Config>('src/infra/config.js'),
     load<typeof Logger>('src/infra/logger.js'),
     load<typeof Server>('src/http/server.js'),
+    load<typeof GcTuning>('src/infra/gc-tuning.js'),
   ]);
+  disablePretenuring();
   const config = loadConfig();
   const services = await createServices(config, createLogger(config.logLevel, process.stderr));
   const running = await startServer(services, config.port, config.host);
