@@ -78,10 +78,10 @@ export async function createServices(config: Config, logger: Logger, options: Se
   const { prisma } = db;
   const instanceId = config.instanceId ?? randomUUID();
   const cacheTtlMs = config.hotCacheTtlSeconds * 1000;
-  const audit = new AuditLog(prisma, keys.auditKey, logger);
+  const audit = new AuditLog(prisma, db.sql, keys.auditKey, logger);
   const identity = new IdentityService(prisma, audit, cacheTtlMs);
   const attachments = new AttachmentResolver(prisma, cacheTtlMs);
-  const store = new AuthorizationStore(prisma, keys.keyring, config.authorizationCacheTtlSeconds * 1000);
+  const store = new AuthorizationStore(prisma, db.sql, keys.keyring, config.authorizationCacheTtlSeconds * 1000);
   const invalidate = () => {
     attachments.forget();
     store.forget();

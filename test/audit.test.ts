@@ -1,7 +1,7 @@
 import { createHmac, hkdfSync, randomUUID } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rotateKeys } from '../src/core/key-rotation.js';
 import { pruneAuditEvents } from '../src/core/maintenance.js';
 import type { AuditEvent } from '../src/generated/prisma/client.js';
@@ -248,9 +248,11 @@ describe('audit log', () => {
     const contentKey = must(await gql(env.server.url, ContentKey, { contentId }, env.account.publisher.key)).createContentApiKey.key;
     const session = await env.sessionToken(alice, contentId);
 
-    const insert = vi.spyOn(env.server.services.audit, 'insert').mockImplementation(() => {
-      throw new Error('audit store unavailable');
-    });
+    // The database itself refuses the row (a trigger), whichever way the server writes it.
+    await prisma().$executeRawUnsafe(`CREATE FUNCTION refuse_issuance() RETURNS trigger AS $$
+      BEGIN RAISE EXCEPTION 'audit store unavailable'; END $$ LANGUAGE plpgsql`);
+    await prisma().$executeRawUnsafe(`CREATE TRIGGER refuse_issuance BEFORE INSERT ON audit_events FOR EACH ROW
+      WHEN (NEW.action = 'CREDENTIAL_ISSUED' AND NEW.content_id = '${contentId}') EXECUTE FUNCTION refuse_issuance()`);
     try {
       const refused = await exchange(env.server.url, contentKey, session);
       expect(refused.status).toBe(503);
@@ -262,9 +264,9 @@ describe('audit log', () => {
       expect(viaGraphQL.data).toBeNull();
       expect(viaGraphQL.errors?.[0]?.extensions?.code).toBe('PROVIDER_UNAVAILABLE');
       expect(viaGraphQL.raw).not.toContain(refreshedToken);
-      expect(insert).toHaveBeenCalled();
     } finally {
-      insert.mockRestore();
+      await prisma().$executeRawUnsafe('DROP TRIGGER refuse_issuance ON audit_events');
+      await prisma().$executeRawUnsafe('DROP FUNCTION refuse_issuance()');
     }
     expect(await prisma().auditEvent.count({ where: { contentId, action: 'CREDENTIAL_ISSUED' } })).toBe(0);
 

@@ -77,7 +77,7 @@ function versionAtLeast(version: string, minimum: string): boolean {
 async function storedRefreshToken(server: TestServer, dataSourceId: string, userId: string): Promise<string | undefined> {
   const row = await server.services.db.prisma.viewerAuthorization.findFirst({ where: { dataSourceId, userId } });
   if (!row) return undefined;
-  return new AuthorizationStore(server.services.db.prisma, server.services.keys.keyring, 0).openRefreshToken(row);
+  return new AuthorizationStore(server.services.db.prisma, server.services.db.sql, server.services.keys.keyring, 0).openRefreshToken(row);
 }
 
 describe('Connect REST surface (posit-sdk / connectapi wire protocol)', () => {

@@ -2,6 +2,7 @@ import { createHmac, randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { AuditEvent, Prisma, PrismaClient } from '../generated/prisma/client.js';
 import { AuditAction, type AuditActorType } from '../generated/prisma/enums.js';
+import type { SqlQuery, Statement } from '../infra/db.js';
 import type { Logger } from '../infra/logger.js';
 import { AppError, badInput, forbidden, fromZodIssues } from './errors.js';
 import { isAdmin, type Principal } from './principal.js';
@@ -59,34 +60,30 @@ export interface AuditPage {
   nextCursor: string | null;
 }
 
+/** `insert` as one prepared statement, for the rows written on the credential path (infra/db.ts `Statement`). */
+const INSERT_EVENT: Statement = {
+  name: 'audit_event_insert',
+  text: `INSERT INTO audit_events (id, created_at, account_id, actor_type, actor_id, action, data_source_id, content_id,
+    viewer_id, subject_id, reason, token_fingerprint)
+    VALUES ($1::uuid, $2::timestamptz AT TIME ZONE 'UTC', $3::uuid, $4::"AuditActorType", $5, $6::"AuditAction", $7::uuid,
+    $8::uuid, $9::uuid, $10::uuid, $11, $12)`,
+};
+
 export class AuditLog {
   constructor(
     private readonly prisma: PrismaClient,
+    private readonly sql: SqlQuery,
     private readonly fingerprintKey: Buffer,
     private readonly logger: Logger,
   ) {}
 
   /**
-   * The one write. It returns Prisma's lazy promise so that a caller already running a batch
-   * transaction puts the row into that same transaction; everyone else awaits `record`.
+   * The write of admin changes and grant events. It returns Prisma's lazy promise so that a caller
+   * already running a batch transaction puts the row into that same transaction; everyone else
+   * awaits `record`.
    */
   insert(entry: AuditEntry): Prisma.PrismaPromise<unknown> {
-    return this.prisma.auditEvent.create({
-      data: {
-        id: randomUUID(),
-        accountId: entry.accountId,
-        actorType: entry.actor.type,
-        actorId: entry.actor.id,
-        action: entry.action,
-        dataSourceId: entry.dataSourceId ?? null,
-        contentId: entry.contentId ?? null,
-        viewerId: entry.viewerId ?? null,
-        subjectId: entry.subjectId ?? null,
-        reason: entry.reason ? entry.reason.slice(0, REASON_MAX_LENGTH) : null,
-        tokenFingerprint: entry.tokenFingerprint ?? null,
-      },
-      select: { id: true },
-    });
+    return this.prisma.auditEvent.create({ data: { id: randomUUID(), ...columns(entry) }, select: { id: true } });
   }
 
   async record(entry: AuditEntry): Promise<void> {
@@ -99,7 +96,21 @@ export class AuditLog {
    */
   async recordOrWithhold(entry: AuditEntry): Promise<void> {
     try {
-      await this.insert(entry);
+      const row = columns(entry);
+      await this.sql(INSERT_EVENT, [
+        randomUUID(),
+        new Date().toISOString(),
+        row.accountId,
+        row.actorType,
+        row.actorId,
+        row.action,
+        row.dataSourceId,
+        row.contentId,
+        row.viewerId,
+        row.subjectId,
+        row.reason,
+        row.tokenFingerprint,
+      ]);
     } catch (error) {
       this.logger.error({ action: entry.action, dataSourceId: entry.dataSourceId, error: (error as Error)?.name }, 'audit insert failed; credential withheld');
       throw auditUnavailable();
@@ -157,3 +168,19 @@ export const auditUnavailable = () =>
   new AppError('PROVIDER_UNAVAILABLE', 'Credentials cannot be issued right now (the audit log is unavailable); retry later', {
     retryAfterSeconds: 5,
   });
+
+/** An entry as audit_events columns (Prisma field names). */
+function columns(entry: AuditEntry) {
+  return {
+    accountId: entry.accountId,
+    actorType: entry.actor.type,
+    actorId: entry.actor.id,
+    action: entry.action,
+    dataSourceId: entry.dataSourceId ?? null,
+    contentId: entry.contentId ?? null,
+    viewerId: entry.viewerId ?? null,
+    subjectId: entry.subjectId ?? null,
+    reason: entry.reason ? entry.reason.slice(0, REASON_MAX_LENGTH) : null,
+    tokenFingerprint: entry.tokenFingerprint ?? null,
+  };
+}

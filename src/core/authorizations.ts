@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { PrismaClient, ViewerAuthorization } from '../generated/prisma/client.js';
 import type { Keyring, SealContext } from '../infra/crypto.js';
+import type { SqlQuery, Statement } from '../infra/db.js';
 import type { AuthorizationStatusValue } from './events.js';
 import { TtlCache } from '../infra/ttl-cache.js';
 
@@ -57,6 +58,20 @@ const knownIds = new Map<string, Map<string, string>>();
 const MAX_REMEMBERED_DATA_SOURCES = 1_000;
 const MAX_REMEMBERED_VIEWERS = 200_000;
 
+const utc = (column: string, field: string) => `${column} AT TIME ZONE 'UTC' AS "${field}"`;
+
+/** One row by id, shaped as Prisma's ViewerAuthorization (infra/db.ts `Statement`). */
+const SELECT_BY_ID: Statement = {
+  name: 'viewer_authorization_by_id',
+  text: `SELECT id, account_id AS "accountId", data_source_id AS "dataSourceId", user_id AS "userId", status::text AS status,
+    refresh_token_sealed AS "refreshTokenSealed", access_token_sealed AS "accessTokenSealed",
+    ${utc('access_token_expires_at', 'accessTokenExpiresAt')}, ${utc('access_token_issued_at', 'accessTokenIssuedAt')},
+    ${utc('refresh_token_expires_at', 'refreshTokenExpiresAt')}, scope, version, ${utc('lease_until', 'leaseUntil')},
+    lease_owner AS "leaseOwner", failure_count AS "failureCount", ${utc('retry_after', 'retryAfter')},
+    last_error AS "lastError", ${utc('created_at', 'createdAt')}, ${utc('updated_at', 'updatedAt')}
+    FROM viewer_authorizations WHERE id = $1::uuid`,
+};
+
 export class AuthorizationStore {
   /** Rows by id for the hot path; every write through this store replaces or drops the entry. */
   private readonly rows: TtlCache<string, ViewerAuthorization | null>;
@@ -64,6 +79,7 @@ export class AuthorizationStore {
 
   constructor(
     private readonly prisma: PrismaClient,
+    private readonly sql: SqlQuery,
     private readonly keyring: Keyring,
     cacheTtlMs: number,
   ) {
@@ -77,7 +93,8 @@ export class AuthorizationStore {
       const cached = this.rows.get(id);
       if (cached !== undefined) return cached;
     }
-    return this.remember(id, await this.prisma.viewerAuthorization.findUnique({ where: { id } }));
+    const [row] = await this.sql<ViewerAuthorization>(SELECT_BY_ID, [id]);
+    return this.remember(id, row ?? null);
   }
 
   /** Drops cached rows (after writes that bypass this store, e.g. deleting a data source). */
