@@ -33,8 +33,8 @@ export interface BenchOptions {
   pin: boolean;
   build: 'always' | 'never' | 'if-stale';
   profile: boolean;
-  /** NODE_ENV for the server processes (unset by default, as `npm start` runs). */
-  nodeEnv: string | undefined;
+  /** NODE_ENV for the server process: `production` by default, as `npm start` sets it; '' keeps the bench's own. */
+  nodeEnv: string;
   out: string;
 }
 
@@ -56,8 +56,10 @@ export const USAGE = `Usage: npm run bench -- [options]
                           (PostgreSQL only; default 1000000 there, quick mode too; 0 skips the fill)
   --no-pin                do not pin server (core 0) and load generator (core 1) with taskset
   --build / --no-build    always / never run npm run build first (default: only when src/ is newer than dist/)
-  --profile               CPU-profile one extra, unmeasured subject run of paths 1, 2, 4 (bench/results/profiles)
-  --node-env <value>      NODE_ENV for the server (default: unset, as npm start; graphql-js and Apollo behave differently under production)
+  --profile               CPU-profile one extra, unmeasured subject run of paths 1, 2, 4 and of path 2's anchor
+                          (bench/results/profiles; each summary gives the busy time per request)
+  --node-env <value>      NODE_ENV for the server (default: production, as npm start sets it; '' keeps the
+                          bench's own environment; without production graphql-js runs development-only checks)
   --out <file>            JSON result file (bench/results/latest.json)
 
 BENCH_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/postgres runs everything on a throw-away PostgreSQL database.
@@ -119,7 +121,7 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
     pin: !values['no-pin'],
     build: values.build ? 'always' : values['no-build'] ? 'never' : 'if-stale',
     profile: values.profile!,
-    nodeEnv: values['node-env'],
+    nodeEnv: values['node-env'] ?? 'production',
     out: path.resolve(values.out ?? path.join(RESULTS_DIR, 'latest.json')),
   };
 }

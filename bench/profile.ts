@@ -20,7 +20,8 @@ interface CpuProfile {
 
 const IDLE = new Set(['(idle)', '(program)']);
 
-export function summarizeProfile(file: string, top = 15): string[] {
+/** `requests`: how many requests the profiled run answered, to print the busy time per request. */
+export function summarizeProfile(file: string, top = 15, requests?: number): string[] {
   const profile = JSON.parse(fs.readFileSync(file, 'utf8')) as CpuProfile;
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
@@ -67,7 +68,8 @@ export function summarizeProfile(file: string, top = 15): string[] {
   const list = (m: Map<string, number>, n: number) =>
     [...m].sort((a, b) => b[1] - a[1]).slice(0, n).map(([k, v]) => `  ${pct(v)} ${v.toFixed(0).padStart(7)} ms  ${k}`);
   return [
-    `${path.basename(file)}: ${busy.toFixed(0)} ms busy, ${idle.toFixed(0)} ms idle (${((100 * busy) / (busy + idle)).toFixed(0)}% busy)`,
+    `${path.basename(file)}: ${busy.toFixed(0)} ms busy, ${idle.toFixed(0)} ms idle (${((100 * busy) / (busy + idle)).toFixed(0)}% busy)` +
+      (requests ? `; ${requests} requests answered, ${((1000 * busy) / requests).toFixed(0)} µs busy per request` : ''),
     `Top ${top} functions by self time (% of busy time):`,
     ...list(self, top),
     'Self time by area:',

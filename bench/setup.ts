@@ -46,7 +46,7 @@ export interface BenchEnvironment {
 
 const BATCH = 100;
 
-export async function setUpEnvironment(db: BenchDatabase, options: { shortTtlSeconds: number; core?: number; nodeEnv?: string }): Promise<BenchEnvironment> {
+export async function setUpEnvironment(db: BenchDatabase, options: { shortTtlSeconds: number; core?: number; nodeEnv: string }): Promise<BenchEnvironment> {
   const port = await freePort();
   const publicUrl = `http://127.0.0.1:${port}`;
   const serverEnv: Record<string, string> = {

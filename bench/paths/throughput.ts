@@ -62,6 +62,8 @@ export async function graphqlHotPath(ctx: ThroughputContext): Promise<Row> {
   const result = await compare(ctx.load, typenameTarget(ctx.env.server.url), subject, ctx);
   const row = comparisonRow('2', 'GraphQL oauthCredentials hot path', '{ __typename }', result, 0.85, '>= 85% of { __typename }');
   await maybeProfile(ctx, 'graphql-hot-path', subject, row);
+  // Both sides run on our server: their profiles side by side show where the difference goes.
+  await maybeProfile(ctx, 'graphql-typename', typenameTarget(ctx.env.server.url), row);
   return row;
 }
 
@@ -116,8 +118,9 @@ async function maybeProfile(ctx: ThroughputContext, name: string, subject: LoadT
   if (!ctx.profileDir) return;
   fs.mkdirSync(ctx.profileDir, { recursive: true });
   const file = path.join(ctx.profileDir, `${name}.cpuprofile`);
-  await ctx.env.server.profile(file, async () => void (await ctx.load.run(subject, ctx.durationSeconds)));
-  const summary = summarizeProfile(file, 12);
+  let answered = 0;
+  await ctx.env.server.profile(file, async () => void (answered = (await ctx.load.run(subject, ctx.durationSeconds)).ok));
+  const summary = summarizeProfile(file, 12, answered);
   fs.writeFileSync(file.replace(/\.cpuprofile$/, '.txt'), `${summary.join('\n')}\n`);
   row.notes!.push(`CPU profile of one extra run: ${path.relative(process.cwd(), file)} (summary in .txt next to it)`);
 }
