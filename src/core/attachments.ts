@@ -8,8 +8,11 @@ import type { ViewerSession } from './session-tokens.js';
  * session's account, checked at request time (a detach takes effect on the next request).
  */
 export class AttachmentResolver {
-  /** Attached data sources by content; dropped on every attach/detach/data-source change here. */
-  private readonly byContent: TtlCache<string, Array<{ dataSourceId: string; dataSource: DataSource }>>;
+  /**
+   * Attached data sources by content id (with the account they were read for, so the key needs no
+   * string built per request); dropped on every attach/detach/data-source change here.
+   */
+  private readonly byContent: TtlCache<string, { accountId: string; attached: Array<{ dataSourceId: string; dataSource: DataSource }> }>;
 
   constructor(
     private readonly prisma: PrismaClient,
@@ -24,14 +27,14 @@ export class AttachmentResolver {
   }
 
   async resolve(session: ViewerSession, dataSourceId?: string | null): Promise<DataSource> {
-    const key = `${session.accountId}:${session.contentId}`;
-    let attached = this.byContent.get(key);
+    const cached = this.byContent.get(session.contentId);
+    let attached = cached?.accountId === session.accountId ? cached.attached : undefined;
     if (!attached) {
       attached = await this.prisma.contentDataSource.findMany({
         where: { contentId: session.contentId, content: { accountId: session.accountId } },
         include: { dataSource: true },
       });
-      this.byContent.set(key, attached);
+      this.byContent.set(session.contentId, { accountId: session.accountId, attached });
     }
     if (dataSourceId) {
       const match = attached.find((a) => a.dataSourceId === dataSourceId);

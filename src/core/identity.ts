@@ -29,7 +29,11 @@ export interface CreatedKey {
 }
 
 export class IdentityService {
-  /** Principals by key hash: authentication runs on every request, keys change rarely. */
+  /**
+   * Principals by the presented key itself: authentication runs on every request and keys change
+   * rarely, so a hit costs no hash. It holds nothing the process does not already hold (verified
+   * session tokens and opened access tokens are cached the same way), and a revocation clears it.
+   */
   private readonly principals: TtlCache<string, Principal | null>;
 
   constructor(
@@ -132,7 +136,8 @@ export class IdentityService {
     if (!key) throw notFound('API key');
     if (!isAdmin(principal) && key.userId !== principal.userId) throw forbidden('You can only revoke your own keys');
     const { count } = await this.prisma.apiKey.updateMany({ where: { id: key.id, revokedAt: null }, data: { revokedAt: new Date() } });
-    this.principals.delete(key.keyHash);
+    // Entries are keyed by the plaintext key, which is not stored: revocations are rare, so all go.
+    this.principals.clear();
     if (count > 0) {
       await this.audit.record({
         accountId: principal.accountId,
@@ -152,12 +157,11 @@ export class IdentityService {
    */
   async authenticate(key: string, beforeLookup?: () => Promise<void>): Promise<Principal | null> {
     if (!key.startsWith(API_KEY_PREFIX) || key.length > 200) return null;
-    const keyHash = sha256Base64Url(key);
-    const cached = this.principals.get(keyHash);
+    const cached = this.principals.get(key);
     if (cached !== undefined) return cached;
     await beforeLookup?.();
-    const principal = await this.lookup(keyHash);
-    this.principals.set(keyHash, principal);
+    const principal = await this.lookup(sha256Base64Url(key));
+    this.principals.set(key, principal);
     return principal;
   }
 
