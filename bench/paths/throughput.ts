@@ -114,12 +114,12 @@ function comparisonRow(id: string, name: string, anchor: string, result: Compari
   };
 }
 
-async function maybeProfile(ctx: ThroughputContext, name: string, subject: LoadTarget, row: Row): Promise<void> {
+async function maybeProfile(ctx: ThroughputContext, name: string, target: LoadTarget, row: Row): Promise<void> {
   if (!ctx.profileDir) return;
   fs.mkdirSync(ctx.profileDir, { recursive: true });
   const file = path.join(ctx.profileDir, `${name}.cpuprofile`);
   let answered = 0;
-  await ctx.env.server.profile(file, async () => void (answered = (await ctx.load.run(subject, ctx.durationSeconds)).ok));
+  await ctx.env.server.profile(file, async () => void (answered = (await ctx.load.run(target, ctx.durationSeconds)).ok));
   const summary = summarizeProfile(file, 12, answered);
   fs.writeFileSync(file.replace(/\.cpuprofile$/, '.txt'), `${summary.join('\n')}\n`);
   row.notes!.push(`CPU profile of one extra run: ${path.relative(process.cwd(), file)} (summary in .txt next to it)`);
