@@ -117,7 +117,9 @@ describe('graphql-ws hardening', () => {
 
     it('puts no internal error text into the close reason when authentication itself fails (F4)', async () => {
       const identity = env.server.services.identity;
-      const original = identity.authenticate.bind(identity);
+      const original = { authenticate: identity.authenticate, knownPrincipal: identity.knownPrincipal };
+      // As if the key were not cached and its lookup failed.
+      identity.knownPrincipal = () => undefined;
       identity.authenticate = async () => {
         throw new Error('connect ECONNREFUSED postgres://app:CANARY-DB-PASSWORD@db.internal:5432');
       };
@@ -130,7 +132,7 @@ describe('graphql-ws hardening', () => {
         expect(closed.reason).not.toMatch(/ECONNREFUSED|postgres:|db\.internal/);
         expect(raw.messages).toEqual([]);
       } finally {
-        identity.authenticate = original;
+        Object.assign(identity, original);
       }
       expect(env.server.logs.join('\n')).not.toContain('CANARY-DB-PASSWORD');
     });

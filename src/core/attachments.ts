@@ -2,6 +2,9 @@ import type { DataSource, PrismaClient } from '../generated/prisma/client.js';
 import { AppError } from './errors.js';
 import { TtlCache } from '../infra/ttl-cache.js';
 import type { ViewerSession } from './session-tokens.js';
+import type { MaybePromise } from '../infra/sync-first.js';
+
+type Attached = Array<{ dataSourceId: string; dataSource: DataSource }>;
 
 /**
  * Which data source a viewer session may use: it must be attached to the session's content, in the
@@ -12,7 +15,7 @@ export class AttachmentResolver {
    * Attached data sources by content id (with the account they were read for, so the key needs no
    * string built per request); dropped on every attach/detach/data-source change here.
    */
-  private readonly byContent: TtlCache<string, { accountId: string; attached: Array<{ dataSourceId: string; dataSource: DataSource }> }>;
+  private readonly byContent: TtlCache<string, { accountId: string; attached: Attached }>;
 
   constructor(
     private readonly prisma: PrismaClient,
@@ -26,30 +29,38 @@ export class AttachmentResolver {
     this.byContent.clear();
   }
 
-  async resolve(session: ViewerSession, dataSourceId?: string | null): Promise<DataSource> {
+  /** The data source a session may use: synchronous when this content's attachments are cached. */
+  resolve(session: ViewerSession, dataSourceId?: string | null): MaybePromise<DataSource> {
     const cached = this.byContent.get(session.contentId);
-    let attached = cached?.accountId === session.accountId ? cached.attached : undefined;
-    if (!attached) {
-      attached = await this.prisma.contentDataSource.findMany({
-        where: { contentId: session.contentId, content: { accountId: session.accountId } },
-        include: { dataSource: true },
-      });
-      this.byContent.set(session.contentId, { accountId: session.accountId, attached });
-    }
-    if (dataSourceId) {
-      const match = attached.find((a) => a.dataSourceId === dataSourceId);
-      if (!match) throw new AppError('DATA_SOURCE_NOT_ATTACHED', 'This data source is not attached to this content');
-      return match.dataSource;
-    }
-    if (attached.length === 0) {
-      throw new AppError('DATA_SOURCE_NOT_ATTACHED', 'No OAuth integrations have been associated with this content item.');
-    }
-    if (attached.length > 1) {
-      throw new AppError(
-        'AMBIGUOUS_DATA_SOURCE',
-        'Several data sources are attached to this content: name one (audience / dataSourceId)',
-      );
-    }
-    return attached[0]!.dataSource;
+    if (cached?.accountId === session.accountId) return choose(cached.attached, dataSourceId);
+    return this.load(session).then((attached) => choose(attached, dataSourceId));
   }
+
+  private async load(session: ViewerSession): Promise<Attached> {
+    const attached = await this.prisma.contentDataSource.findMany({
+      where: { contentId: session.contentId, content: { accountId: session.accountId } },
+      include: { dataSource: true },
+    });
+    this.byContent.set(session.contentId, { accountId: session.accountId, attached });
+    return attached;
+  }
+}
+
+/** The named data source, or the only one attached. */
+function choose(attached: Attached, dataSourceId?: string | null): DataSource {
+  if (dataSourceId) {
+    const match = attached.find((a) => a.dataSourceId === dataSourceId);
+    if (!match) throw new AppError('DATA_SOURCE_NOT_ATTACHED', 'This data source is not attached to this content');
+    return match.dataSource;
+  }
+  if (attached.length === 0) {
+    throw new AppError('DATA_SOURCE_NOT_ATTACHED', 'No OAuth integrations have been associated with this content item.');
+  }
+  if (attached.length > 1) {
+    throw new AppError(
+      'AMBIGUOUS_DATA_SOURCE',
+      'Several data sources are attached to this content: name one (audience / dataSourceId)',
+    );
+  }
+  return attached[0]!.dataSource;
 }

@@ -4,6 +4,7 @@ import type { Keyring, SealContext } from '../infra/crypto.js';
 import type { SqlQuery, Statement } from '../infra/db.js';
 import type { AuthorizationStatusValue } from './events.js';
 import { TtlCache } from '../infra/ttl-cache.js';
+import type { MaybePromise } from '../infra/sync-first.js';
 
 /**
  * Token custody: the only code that reads or writes a viewer's sealed tokens. Every token write is a
@@ -87,12 +88,16 @@ export class AuthorizationStore {
   }
 
   /** `fresh` bypasses the cache: the refresher must see other processes' writes. */
-  async find(dataSourceId: string, userId: string, options: { fresh?: boolean } = {}): Promise<ViewerAuthorization | null> {
+  find(dataSourceId: string, userId: string, options?: { fresh?: boolean }): MaybePromise<ViewerAuthorization | null> {
     const id = authorizationId(dataSourceId, userId);
-    if (!options.fresh) {
+    if (!options?.fresh) {
       const cached = this.rows.get(id);
       if (cached !== undefined) return cached;
     }
+    return this.read(id);
+  }
+
+  private async read(id: string): Promise<ViewerAuthorization | null> {
     const [row] = await this.sql<ViewerAuthorization>(SELECT_BY_ID, [id]);
     return this.remember(id, row ?? null);
   }

@@ -12,6 +12,7 @@ import { rateLimited } from './rate-limits.js';
 import type { ScopedRateLimiter } from '../infra/rate-limiter.js';
 import type { Refresher } from './refresh.js';
 import type { SessionTokenService, ViewerSession } from './session-tokens.js';
+import { runSyncFirst, wait, type MaybePromise, type Steps } from '../infra/sync-first.js';
 
 /**
  * The credential exchange: a content's key plus a viewer's session token in, that viewer's current
@@ -48,8 +49,21 @@ export class CredentialService {
    * this key for this viewer: every viewer-scoped operation (exchange, authorization URL, status
    * subscription) comes through here, and a not-yet-authorized viewer's exchange writes a row.
    */
-  async viewerSession(principal: Principal, sessionToken: string): Promise<ViewerSession> {
-    const session = await this.sessions.verify(sessionToken);
+  viewerSession(principal: Principal, sessionToken: string): MaybePromise<ViewerSession> {
+    return runSyncFirst(this.viewerSessionSteps(principal, sessionToken));
+  }
+
+  /**
+   * `origin` is the caller's `Origin` header: present only when a browser makes the request.
+   * Synchronous when the session, attachments, row and opened token are all cached (the hot path;
+   * infra/sync-first.ts says why).
+   */
+  exchange(principal: Principal, sessionToken: string, dataSourceId?: string | null, origin?: string): MaybePromise<Credentials> {
+    return runSyncFirst(this.exchangeSteps(principal, sessionToken, dataSourceId, origin));
+  }
+
+  private *viewerSessionSteps(principal: Principal, sessionToken: string): Steps<ViewerSession> {
+    const session = yield* wait(this.sessions.verify(sessionToken));
     if (session.accountId !== principal.accountId) throw forbidden('This session token belongs to another account');
     const retryAfterSeconds = this.viewerBudget.take(principal.apiKeyId, session.userId);
     if (retryAfterSeconds > 0) throw rateLimited(retryAfterSeconds, 'Too many requests for this viewer');
@@ -57,30 +71,29 @@ export class CredentialService {
       if (principal.contentId !== session.contentId) throw forbidden('This session token was issued for other content');
       return session;
     }
-    const content = await this.prisma.content.findUnique({ where: { id: session.contentId }, select: { ownerId: true } });
+    const content = yield* wait(this.prisma.content.findUnique({ where: { id: session.contentId }, select: { ownerId: true } }));
     if (!content || content.ownerId !== principal.userId) {
       throw forbidden("Only the content's own key or its owner's key can exchange its session tokens");
     }
     return session;
   }
 
-  /** `origin` is the caller's `Origin` header: present only when a browser makes the request. */
-  async exchange(principal: Principal, sessionToken: string, dataSourceId?: string | null, origin?: string): Promise<Credentials> {
-    const session = await this.viewerSession(principal, sessionToken);
-    if (origin !== undefined) await this.origins.assertMayExchange(session.contentId, origin);
-    const dataSource = await this.attachments.resolve(session, dataSourceId);
-    let row = await this.store.find(dataSource.id, session.userId);
-    if (row?.status === 'AUTHORIZED' && !this.freshness.isFresh(row)) row = await this.refresher.refresh(row, dataSource);
-    const accessToken = row?.status === 'AUTHORIZED' ? await this.openOrInvalidate(row) : undefined;
+  private *exchangeSteps(principal: Principal, sessionToken: string, dataSourceId?: string | null, origin?: string): Steps<Credentials> {
+    const session = yield* this.viewerSessionSteps(principal, sessionToken);
+    if (origin !== undefined) yield* wait(this.origins.assertMayExchange(session.contentId, origin));
+    const dataSource = yield* wait(this.attachments.resolve(session, dataSourceId));
+    let row = yield* wait(this.store.find(dataSource.id, session.userId));
+    if (row?.status === 'AUTHORIZED' && !this.freshness.isFresh(row)) row = yield* wait(this.refresher.refresh(row, dataSource));
+    const accessToken = row?.status === 'AUTHORIZED' ? yield* this.openOrInvalidate(row) : undefined;
     if (!row || !accessToken) {
-      const authorizationUrl = await this.flow.createTransaction(session, dataSource);
+      const authorizationUrl = yield* wait(this.flow.createTransaction(session, dataSource));
       if (row?.status === 'REAUTHORIZATION_REQUIRED' || row?.status === 'AUTHORIZED') {
         throw new AppError('REAUTHORIZATION_REQUIRED', 'The viewer must authorize this data source again', { authorizationUrl });
       }
       throw new AppError('NOT_AUTHORIZED', 'The viewer has not authorized this data source yet', { authorizationUrl });
     }
     // Audited before it is returned; a token already audited for this content costs one WeakMap lookup.
-    if (!this.issuance.isRecorded(row, session.contentId)) await this.issuance.record(principal, session, row, accessToken);
+    if (!this.issuance.isRecorded(row, session.contentId)) yield* wait(this.issuance.record(principal, session, row, accessToken));
     return {
       accessToken,
       tokenType: 'Bearer',
@@ -94,12 +107,12 @@ export class CredentialService {
    * A token that does not decrypt for its own row (tampered, or copied from another viewer's row)
    * is never served: the grant is marked for reauthorization instead (checklist D2).
    */
-  private async openOrInvalidate(row: ViewerAuthorization): Promise<string | undefined> {
+  private *openOrInvalidate(row: ViewerAuthorization): Steps<string | undefined> {
     try {
       return this.store.openAccessToken(row);
     } catch (error) {
       if (!(error instanceof CryptoError)) throw error;
-      await this.refresher.requireReauthorization(row, 'stored token failed to decrypt');
+      yield* wait(this.refresher.requireReauthorization(row, 'stored token failed to decrypt'));
       return undefined;
     }
   }

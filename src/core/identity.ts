@@ -8,6 +8,7 @@ import { AppError, forbidden, fromZodIssues, notFound } from './errors.js';
 import { isAdmin, type Principal } from './principal.js';
 import { isUniqueViolation } from './prisma-errors.js';
 import { TtlCache } from '../infra/ttl-cache.js';
+import type { MaybePromise } from '../infra/sync-first.js';
 
 /**
  * Accounts, users and API keys. A key is `oik_` + 32 random bytes; only its SHA-256 is stored (the
@@ -155,10 +156,19 @@ export class IdentityService {
    * `beforeLookup` runs only when the answer is not cached and may throw to refuse the lookup (the
    * failed-authentication budget, http/authentication-guard.ts).
    */
-  async authenticate(key: string, beforeLookup?: () => Promise<void>): Promise<Principal | null> {
+  authenticate(key: string, beforeLookup?: () => Promise<void>): MaybePromise<Principal | null> {
     if (!key.startsWith(API_KEY_PREFIX) || key.length > 200) return null;
     const cached = this.principals.get(key);
     if (cached !== undefined) return cached;
+    return this.authenticateByLookup(key, beforeLookup);
+  }
+
+  /** The principal of a key this instance has seen valid and not revoked since; undefined otherwise. */
+  knownPrincipal(key: string): Principal | undefined {
+    return this.principals.get(key) ?? undefined;
+  }
+
+  private async authenticateByLookup(key: string, beforeLookup?: () => Promise<void>): Promise<Principal | null> {
     await beforeLookup?.();
     const principal = await this.lookup(sha256Base64Url(key));
     this.principals.set(key, principal);

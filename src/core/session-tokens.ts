@@ -3,6 +3,7 @@ import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
 import type { PrismaClient } from '../generated/prisma/client.js';
 import { AppError, forbidden, notFound } from './errors.js';
 import { hasRole, type Principal } from './principal.js';
+import type { MaybePromise } from '../infra/sync-first.js';
 
 /**
  * Viewer session tokens: what the hosting platform puts into each viewer request to content
@@ -56,13 +57,18 @@ export class SessionTokenService {
       .sign(this.signingKey);
   }
 
-  /** Throws INVALID_SESSION_TOKEN with no detail for any fault (bad signature, alg, typ, expiry...). */
-  async verify(token: string): Promise<ViewerSession> {
+  /**
+   * Throws INVALID_SESSION_TOKEN with no detail for any fault (bad signature, alg, typ, expiry...).
+   * A token already verified and not expired is answered synchronously (the credential hot path).
+   */
+  verify(token: string): MaybePromise<ViewerSession> {
     const cached = this.verified.get(token);
-    if (cached) {
-      if (cached.expiresAt * 1000 > Date.now()) return cached;
-      this.verified.delete(token);
-    }
+    if (cached && cached.expiresAt * 1000 > Date.now()) return cached;
+    return this.verifySignature(token);
+  }
+
+  private async verifySignature(token: string): Promise<ViewerSession> {
+    this.verified.delete(token);
     if (token.length > 4096) throw invalidSession();
     try {
       const { payload } = await jwtVerify(token, this.signingKey, {

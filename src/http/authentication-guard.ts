@@ -3,6 +3,7 @@ import type { Services } from '../app.js';
 import type { Principal } from '../core/principal.js';
 import { rateLimited } from '../core/rate-limits.js';
 import { clientBucket } from './client-ip.js';
+import type { MaybePromise } from '../infra/sync-first.js';
 
 /**
  * API-key authentication with a budget of failed attempts per client network (checklist F9), for
@@ -24,11 +25,17 @@ export class AuthenticationGuard {
    * The principal behind `key`, or null (no key, or an unknown or revoked one); throws RATE_LIMITED.
    * `client` is the request, or the client network already resolved (WebSocket connections).
    */
-  async authenticate(key: string | undefined, client: IncomingMessage | string): Promise<Principal | null> {
+  authenticate(key: string | undefined, client: IncomingMessage | string): MaybePromise<Principal | null> {
     if (key === undefined) return null;
+    const { identity, rateLimits } = this.services;
+    if (!rateLimits.failedAuthentications.enabled) return identity.authenticate(key);
+    // The hot path: a key known as valid is answered synchronously, with no budget involved.
+    return identity.knownPrincipal(key) ?? this.authenticateCounted(key, client);
+  }
+
+  private async authenticateCounted(key: string, client: IncomingMessage | string): Promise<Principal | null> {
     const { identity, rateLimits, config } = this.services;
     const failures = rateLimits.failedAuthentications;
-    if (!failures.enabled) return identity.authenticate(key);
     // Resolved only when needed: a cached answer (the hot path) needs neither address nor limiter.
     let bucket: string | undefined;
     const refuseIfOverBudget = async () => {

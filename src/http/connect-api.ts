@@ -8,7 +8,8 @@ import { providerByTemplate, providerFor } from '../providers/index.js';
 import { AuthenticationGuard } from './authentication-guard.js';
 import { sendConnectError } from './connect-errors.js';
 import { parseForm } from './form.js';
-import { BodyTooLargeError, apiKeyFrom, readBody, sendJson, type RequestTarget } from './io.js';
+import { BodyTooLargeError, MAX_BODY_BYTES, apiKeyFrom, collectBody, readBody, sendJson, type RequestTarget } from './io.js';
+import { andThen, catching, runSyncFirst, wait, type MaybePromise, type Steps } from '../infra/sync-first.js';
 
 /**
  * The Connect-compatible REST surface posit-sdk and connectapi call (shared/docs/wire-compat.md):
@@ -19,7 +20,7 @@ const TOKEN_EXCHANGE = 'urn:ietf:params:oauth:grant-type:token-exchange';
 const USER_SESSION_TOKEN = 'urn:posit:connect:user-session-token';
 const ACCESS_TOKEN = 'urn:ietf:params:oauth:token-type:access_token';
 
-type Route = { method: string; pattern: RegExp; handle: (ctx: RouteContext, ...params: string[]) => Promise<void> };
+type Route = { method: string; pattern: RegExp; handle: (ctx: RouteContext, ...params: string[]) => MaybePromise<void> };
 interface RouteContext {
   req: IncomingMessage;
   res: ServerResponse;
@@ -49,33 +50,55 @@ export function createConnectApi(services: Services) {
 
   /**
    * Authenticates, keeps changes within the key's budget, runs the handler, and answers AppErrors in
-   * Connect's `{code, error, payload}` shape (RATE_LIMITED: 429 with Retry-After).
+   * Connect's `{code, error, payload}` shape (RATE_LIMITED: 429 with Retry-After). Sync-first, so a
+   * cached key and a synchronous handler (the exchange, mostly) answer without a promise in between.
    */
-  const run = async (
+  const run = (
     req: IncomingMessage,
     res: ServerResponse,
     url: RequestTarget,
     handle: Route['handle'] | undefined,
     params: string[],
     changes = false,
-  ) => {
-    try {
-      if (!handle) throw new AppError('BAD_USER_INPUT', `Method ${req.method} is not allowed here`);
-      const principal = await guard.authenticate(apiKeyFrom(req), req);
-      if (!principal) throw new AppError('UNAUTHENTICATED', 'Authentication required: send `Authorization: Key <api key>`');
-      if (changes) await enforce(services.rateLimits.mutations, principal.apiKeyId, 'Too many changes with this API key');
-      await handle({ req, res, url, principal, services }, ...params);
-    } catch (error) {
-      if (error instanceof BodyTooLargeError) sendJson(res, 413, { code: 5, error: 'Request body too large', payload: null });
-      else if (error instanceof AppError) sendConnectError(res, error);
-      else throw error;
-    }
-  };
+  ): MaybePromise<void> => catching(() => runSyncFirst(routeSteps(req, res, url, handle, params, changes)), (error) => answerError(res, error));
+
+  function* routeSteps(
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: RequestTarget,
+    handle: Route['handle'] | undefined,
+    params: string[],
+    changes: boolean,
+  ): Steps<void> {
+    if (!handle) throw new AppError('BAD_USER_INPUT', `Method ${req.method} is not allowed here`);
+    const principal = yield* wait(guard.authenticate(apiKeyFrom(req), req));
+    if (!principal) throw new AppError('UNAUTHENTICATED', 'Authentication required: send `Authorization: Key <api key>`');
+    if (changes) yield* wait(enforce(services.rateLimits.mutations, principal.apiKeyId, 'Too many changes with this API key'));
+    yield* wait(handle({ req, res, url, principal, services }, ...params));
+  }
 
   return {
-    /** POST /__api__/v1/oauth/integrations/credentials, routed by exact path: it is the hot path. */
-    exchange: (req: IncomingMessage, res: ServerResponse, url: RequestTarget) =>
-      run(req, res, url, req.method === 'POST' ? exchangeCredentials : undefined, []),
+    /**
+     * POST /__api__/v1/oauth/integrations/credentials, routed by exact path: it is the hot path. A body
+     * that is too large or breaks off is answered by `run` too, after authentication, as any route's.
+     */
+    exchange: (req: IncomingMessage, res: ServerResponse, url: RequestTarget): MaybePromise<void> => {
+      if (req.method !== 'POST') return run(req, res, url, undefined, []);
+      // The body by callback: once it is in, a warm exchange runs to its answer synchronously.
+      return new Promise<void>((resolve, reject) => {
+        const runWith = (handle: Route['handle']) => {
+          try {
+            resolve(run(req, res, url, handle, []));
+          } catch (error) {
+            reject(error);
+          }
+        };
+        const failWith = (error: Error) => () => {
+          throw error;
+        };
+        collectBody(req, MAX_BODY_BYTES, (raw) => runWith((ctx) => exchangeCredentials(ctx, raw)), (error) => runWith(failWith(error)));
+      });
+    },
     /** Every other route; false when none matches the path. */
     dispatch: async (req: IncomingMessage, res: ServerResponse, url: RequestTarget): Promise<boolean> => {
       const matching = routes.filter((r) => r.pattern.test(url.pathname));
@@ -89,9 +112,20 @@ export function createConnectApi(services: Services) {
   };
 }
 
-async function exchangeCredentials({ req, res, principal, services }: RouteContext) {
-  const contentType = req.headers['content-type'] ?? '';
-  const raw = await readBody(req);
+function exchangeCredentials({ req, res, principal, services }: RouteContext, raw: string): MaybePromise<void> {
+  const { subjectToken, audience } = exchangeRequest(req.headers['content-type'] ?? '', raw);
+  return andThen(services.credentials.exchange(principal, subjectToken, audience, req.headers.origin), (credentials) =>
+    sendJson(res, 200, {
+      access_token: credentials.accessToken,
+      issued_token_type: credentials.issuedTokenType,
+      token_type: credentials.tokenType,
+      expires_in: credentials.expiresIn,
+    }),
+  );
+}
+
+/** The RFC 8693 request, as a form (posit-sdk, connectapi) or a JSON object. */
+function exchangeRequest(contentType: string, raw: string): { subjectToken: string; audience: string | null } {
   let form: Map<string, string>;
   if (contentType.includes('application/json')) {
     const json = parseJson(raw);
@@ -106,13 +140,14 @@ async function exchangeCredentials({ req, res, principal, services }: RouteConte
   if (requested && requested !== ACCESS_TOKEN) throw badInput('requested_token_type', `only ${ACCESS_TOKEN} is supported`);
   const subjectToken = form.get('subject_token');
   if (!subjectToken) throw badInput('subject_token', 'is required');
-  const credentials = await services.credentials.exchange(principal, subjectToken, form.get('audience') || null, req.headers.origin);
-  sendJson(res, 200, {
-    access_token: credentials.accessToken,
-    issued_token_type: credentials.issuedTokenType,
-    token_type: credentials.tokenType,
-    expires_in: credentials.expiresIn,
-  });
+  return { subjectToken, audience: form.get('audience') || null };
+}
+
+/** Connect's `{code, error, payload}` answers for what a route may throw; anything else goes on up. */
+function answerError(res: ServerResponse, error: unknown): void {
+  if (error instanceof BodyTooLargeError) sendJson(res, 413, { code: 5, error: 'Request body too large', payload: null });
+  else if (error instanceof AppError) sendConnectError(res, error);
+  else throw error;
 }
 
 function integrationJson(ds: DataSource) {

@@ -11,6 +11,7 @@ import type { GraphQLContext } from '../graphql/builder.js';
 import { AppError } from '../core/errors.js';
 import { AuthenticationGuard } from './authentication-guard.js';
 import { rateLimitPlugin } from './graphql-rate-limits.js';
+import { catching } from '../infra/sync-first.js';
 import { BodyTooLargeError, apiKeyFrom, readBody, sendJson, type RequestTarget } from './io.js';
 
 /**
@@ -71,7 +72,7 @@ export async function createGraphQLHandler(services: Services) {
     const result = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
       context: async () => ({
-        principal: await guard.authenticate(key, req).catch(withHttpStatus),
+        principal: await catching(() => guard.authenticate(key, req), withHttpStatus),
         services,
         origin: req.headers.origin,
       }),

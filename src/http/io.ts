@@ -5,27 +5,40 @@ export const MAX_BODY_BYTES = 100 * 1024;
 
 export class BodyTooLargeError extends Error {}
 
-/** Reads a small request body (events, not an async iterator: this runs on every exchange). */
+/** Reads a small request body. */
 export function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<string> {
-  const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > limit) return Promise.reject(new BodyTooLargeError());
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        req.off('data', onData);
-        req.resume();
-        reject(new BodyTooLargeError());
-        return;
-      }
-      chunks.push(chunk);
-    };
-    req.on('data', onData);
-    req.once('end', () => resolve(chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8')));
-    req.once('error', reject);
+  return new Promise((resolve, reject) => collectBody(req, limit, resolve, reject));
+}
+
+/**
+ * readBody with callbacks, for the credential exchange: it runs synchronously once the body is in
+ * (http/connect-api.ts), and a promise here would be the one asynchronous step left on its path.
+ * Events, not an async iterator, for the same reason.
+ */
+export function collectBody(req: IncomingMessage, limit: number, onBody: (raw: string) => void, onError: (error: Error) => void): void {
+  if (Number(req.headers['content-length'] ?? 0) > limit) return onError(new BodyTooLargeError());
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let settled = false;
+  const fail = (error: Error) => {
+    if (settled) return;
+    settled = true;
+    onError(error);
+  };
+  const onData = (chunk: Buffer) => {
+    size += chunk.length;
+    if (size <= limit) return void chunks.push(chunk);
+    req.off('data', onData);
+    req.resume();
+    fail(new BodyTooLargeError());
+  };
+  req.on('data', onData);
+  req.once('end', () => {
+    if (settled) return;
+    settled = true;
+    onBody(chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8'));
   });
+  req.once('error', fail);
 }
 
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {

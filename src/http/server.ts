@@ -10,6 +10,7 @@ import { attachWebSocketServer } from './websocket.js';
 import { CALLBACK_PATH } from '../infra/config.js';
 import { START_PATH } from '../core/authorization-flow.js';
 import { RequestTarget, sendJson } from './io.js';
+import { catching, type MaybePromise } from '../infra/sync-first.js';
 
 /**
  * The node:http server and its route table; nothing else. Each route module parses, authorizes,
@@ -17,7 +18,7 @@ import { RequestTarget, sendJson } from './io.js';
  */
 export const SERVER_VERSION = '2025.07.0';
 
-type Handler = (req: http.IncomingMessage, res: http.ServerResponse, url: RequestTarget) => Promise<void> | void;
+type Handler = (req: http.IncomingMessage, res: http.ServerResponse, url: RequestTarget) => MaybePromise<void>;
 
 export interface RunningServer {
   server: http.Server;
@@ -42,19 +43,27 @@ export async function startServer(services: Services, port = services.config.por
     '/healthz': (_req, res) => sendJson(res, 200, { status: 'ok' }),
   };
 
-  const server = http.createServer(async (req, res) => {
-    const url = new RequestTarget(req.url ?? '/');
-    const route = routes[url.pathname];
-    try {
-      if (route) return await route(req, res, url);
-      if (url.pathname.startsWith('/__api__/') && (await connectApi.dispatch(req, res, url))) return;
-      sendJson(res, 404, { code: 4, error: 'Not found', payload: null });
-    } catch (error) {
-      const requestId = randomUUID();
-      services.logger.error({ requestId, path: url.pathname, err: describe(error) }, 'unhandled error in HTTP route');
-      if (!res.headersSent) sendJson(res, 500, { code: 1, error: `Internal server error (request id ${requestId})`, payload: null });
-      else res.destroy();
-    }
+  const elsewhere: Handler = async (req, res, url) => {
+    if (url.pathname.startsWith('/__api__/') && (await connectApi.dispatch(req, res, url))) return;
+    sendJson(res, 404, { code: 4, error: 'Not found', payload: null });
+  };
+  const failed = (req: http.IncomingMessage, res: http.ServerResponse, error: unknown) => {
+    const requestId = randomUUID();
+    const path = (req.url ?? '/').split('?', 1)[0];
+    services.logger.error({ requestId, path, err: describe(error) }, 'unhandled error in HTTP route');
+    if (!res.headersSent) sendJson(res, 500, { code: 1, error: `Internal server error (request id ${requestId})`, payload: null });
+    else res.destroy();
+  };
+
+  // Not an async listener: a route that answers synchronously (the warm exchange) needs no promise.
+  const server = http.createServer((req, res) => {
+    catching(
+      () => {
+        const url = new RequestTarget(req.url ?? '/');
+        return (routes[url.pathname] ?? elsewhere)(req, res, url);
+      },
+      (error) => failed(req, res, error),
+    );
   });
   server.headersTimeout = 20_000;
   server.requestTimeout = 30_000;
