@@ -3,11 +3,11 @@
  * value it waits for is already there, and becomes asynchronous at the first one that is not.
  *
  * Why: the credential exchange is answered from in-memory caches almost every time (posit-sdk asks
- * on every Databricks request), and there an `async` function per layer was the largest cost we
- * control. `npm run bench`, path 1 (REST exchange, one viewer), in the same run: every layer async
- * 45% of the node:http floor; the same checks with no promise in between 59%. Writing a second,
- * synchronous copy of the exchange for the cached case would mean two copies of its security
- * decisions; here there is one, and `yield* wait(x)` stands where `await x` stood.
+ * on every Databricks request), and there a promise and a microtask per `async` layer were a cost
+ * of their own: with the exchange written this way, `npm run bench`'s REST hot path answered ~6%
+ * more requests and the GraphQL one ~7% more (README, Performance). A second, synchronous copy of
+ * the exchange for the cached case would mean two copies of its security decisions; here there is
+ * one, and `yield* wait(x)` stands where `await x` stood.
  *
  *   function* steps(): Steps<Session> {
  *     const session = yield* wait(sessions.verify(token)); // a value when cached, else a promise
