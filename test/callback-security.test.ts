@@ -156,9 +156,13 @@ describe('callback and credential endpoint security', () => {
   });
 
   it('C1: refuses forged, expired and foreign session tokens with no detail', async () => {
-    const [header, payload] = aliceToken.split('.');
+    const [header, payload, signature] = aliceToken.split('.');
     const noneAlg = `${Buffer.from(JSON.stringify({ alg: 'none', typ: 'oi-session+jwt' })).toString('base64url')}.${payload}.`;
-    for (const token of ['garbage', `${header}.${payload}.AAAA`, noneAlg, aliceToken.slice(0, -2)]) {
+    // Alice's token is verified and cached by now; her signature on a payload naming someone else must not ride on that.
+    const claims = JSON.parse(Buffer.from(payload!, 'base64url').toString()) as Record<string, unknown>;
+    const otherViewer = Buffer.from(JSON.stringify({ ...claims, sub: 'someone-else' })).toString('base64url');
+    expect((await exchange(env.server.url, env.contentKey, aliceToken, env.dataSourceId)).status).toBe(200);
+    for (const token of ['garbage', `${header}.${payload}.AAAA`, noneAlg, aliceToken.slice(0, -2), `${header}.${otherViewer}.${signature}`]) {
       const result = await exchange(env.server.url, env.contentKey, token, env.dataSourceId);
       expect(result.status).toBe(400);
       expect(result.json).toMatchObject({ code: 217 });
