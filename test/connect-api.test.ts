@@ -156,6 +156,13 @@ describe('Connect REST surface (posit-sdk / connectapi wire protocol)', () => {
       expectConnectError(await api(url, 'POST', CREDENTIALS_PATH, { form, headers: { authorization: `Bearer ${env.contentKey}` } }), 401);
     });
 
+    it('answers a body over 100 KiB with 413 (401 first without a key), then serves the next exchange', async () => {
+      const oversized = exchangeForm(aliceToken, { padding: 'a'.repeat(110 * 1024) });
+      expectConnectError(await exchangeAs(env.contentKey, oversized), 413, 5);
+      expectConnectError(await api(url, 'POST', CREDENTIALS_PATH, { form: oversized }), 401);
+      expect((await exchangeAs(env.contentKey, exchangeForm(aliceToken))).status).toBe(200);
+    });
+
     it('succeeds with 200, exactly the four RFC 8693 fields, no-store and no refresh token', async () => {
       const response = await exchangeAs(env.contentKey, exchangeForm(aliceToken));
       expect(response.status, response.text).toBe(200);

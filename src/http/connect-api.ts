@@ -86,17 +86,11 @@ export function createConnectApi(services: Services) {
       if (req.method !== 'POST') return run(req, res, url, undefined, []);
       // The body by callback: once it is in, a warm exchange runs to its answer synchronously.
       return new Promise<void>((resolve, reject) => {
-        const runWith = (handle: Route['handle']) => {
-          try {
-            resolve(run(req, res, url, handle, []));
-          } catch (error) {
-            reject(error);
-          }
-        };
-        const failWith = (error: Error) => () => {
+        const runWith = (handle: Route['handle']) => resolve(catching(() => run(req, res, url, handle, []), reject));
+        const rethrow = (error: Error) => () => {
           throw error;
         };
-        collectBody(req, MAX_BODY_BYTES, (raw) => runWith((ctx) => exchangeCredentials(ctx, raw)), (error) => runWith(failWith(error)));
+        collectBody(req, MAX_BODY_BYTES, (raw) => runWith((ctx) => exchangeCredentials(ctx, raw)), (error) => runWith(rethrow(error)));
       });
     },
     /** Every other route; false when none matches the path. */
