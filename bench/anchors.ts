@@ -1,5 +1,6 @@
 import { EXCHANGE_PATH, TYPENAME_QUERY, exchangeBody, exchangeHeaders } from './api.js';
 import type { LoadTarget } from './load.js';
+import type { AnchorProcess, ServerProcess } from './server.js';
 
 /**
  * The anchors each path is compared with, in the same run (shared/docs/performance.md):
@@ -8,13 +9,20 @@ import type { LoadTarget } from './load.js';
  * - `{ __typename }` POSTed to OUR server's /graphql (same process as the subject): Apollo's own cost.
  *   Sent without an API key, as the anchor was measured: the pure framework floor, no authentication.
  */
-export function floorTarget(anchorUrl: string, contentKey: string, sessionToken: string): LoadTarget {
-  return { url: `${anchorUrl}${EXCHANGE_PATH}`, method: 'POST', headers: exchangeHeaders(contentKey), body: exchangeBody(sessionToken) };
+export function floorTarget(anchor: AnchorProcess, contentKey: string, sessionToken: string): LoadTarget {
+  return {
+    url: `${anchor.url}${EXCHANGE_PATH}`,
+    method: 'POST',
+    headers: exchangeHeaders(contentKey),
+    body: exchangeBody(sessionToken),
+    servedBy: anchor.pid,
+  };
 }
 
-export function typenameTarget(serverUrl: string): LoadTarget {
+export function typenameTarget(server: ServerProcess): LoadTarget {
   return {
-    url: `${serverUrl}/graphql`,
+    url: `${server.url}/graphql`,
+    servedBy: server.child.pid,
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ query: TYPENAME_QUERY }),

@@ -16,6 +16,8 @@ export interface LoadTarget {
   body?: string;
   /** ...or a JSON file holding an array of bodies, one picked at random per request. */
   bodiesFile?: string;
+  /** The process that serves it, for its CPU time per request (bench/cpu.ts); not used by the worker. */
+  servedBy?: number;
 }
 
 export interface LoadRequest {

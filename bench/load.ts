@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { LoadResult, LoadTarget } from './load-worker.js';
 import { RESULTS_DIR, compileChild, nextMessage, request, spawnNode, stop } from './processes.js';
 import { summarize, type Summary } from './stats.js';
+import { processCpuMs } from './cpu.js';
 
 /**
  * Drives autocannon in a separate process (bench/load-worker.ts) and interleaves anchor and subject:
@@ -12,7 +13,7 @@ import { summarize, type Summary } from './stats.js';
 export type { LoadTarget } from './load-worker.js';
 
 export interface LoadGenerator {
-  run(target: LoadTarget, durationSeconds: number): Promise<LoadResult>;
+  run(target: LoadTarget, durationSeconds: number): Promise<MeasuredRun>;
   stop(): Promise<void>;
 }
 
@@ -21,11 +22,20 @@ export async function startLoadGenerator(connections: number, core?: number): Pr
   await nextMessage(child, 'ready', 30_000);
   let id = 0;
   return {
-    run: (target, durationSeconds) =>
-      request<LoadResult>(child, { type: 'run', id: ++id, target, connections, durationSeconds }, 'result', (durationSeconds + 60) * 1000),
+    run: async (target, durationSeconds) => {
+      const cpuBefore = processCpuMs(target.servedBy);
+      const result = await request<LoadResult>(child, { type: 'run', id: ++id, target, connections, durationSeconds }, 'result', (durationSeconds + 60) * 1000);
+      const cpuAfter = processCpuMs(target.servedBy);
+      const answered = result.ok + result.non2xx;
+      const cpuUsPerRequest = cpuBefore !== undefined && cpuAfter !== undefined && answered > 0 ? ((cpuAfter - cpuBefore) * 1000) / answered : undefined;
+      return { ...result, cpuUsPerRequest };
+    },
     stop: () => stop(child),
   };
 }
+
+/** A load run, plus the serving process's CPU µs per answered request when `servedBy` was given. */
+export type MeasuredRun = LoadResult & { cpuUsPerRequest?: number };
 
 export interface SideSummary {
   requestsPerSecond: Summary;
@@ -34,6 +44,8 @@ export interface SideSummary {
   /** Responses that were not 2xx, plus socket errors and timeouts, over all rounds. */
   failures: number;
   statusCodes: Record<string, number>;
+  /** The serving process's CPU µs per request (Linux; absent elsewhere). */
+  cpuUsPerRequest?: Summary;
 }
 
 export interface Comparison {
@@ -42,7 +54,9 @@ export interface Comparison {
   /** subject / anchor of the median req/s, and the same per round (each round's pair). */
   ratio: number;
   roundRatios: number[];
-  rounds: Array<{ anchor: LoadResult; subject: LoadResult }>;
+  /** anchor / subject of the median CPU µs per request: the throughput ratio the two costs alone would give. */
+  cpuRatio?: number;
+  rounds: Array<{ anchor: MeasuredRun; subject: MeasuredRun }>;
 }
 
 export interface CompareOptions {
@@ -74,11 +88,12 @@ export async function compare(load: LoadGenerator, anchor: LoadTarget, subject: 
     subject: subjectSide,
     ratio: subjectSide.requestsPerSecond.median / anchorSide.requestsPerSecond.median,
     roundRatios: rounds.map((r) => r.subject.requestsPerSecond / r.anchor.requestsPerSecond),
+    cpuRatio: anchorSide.cpuUsPerRequest && subjectSide.cpuUsPerRequest ? anchorSide.cpuUsPerRequest.median / subjectSide.cpuUsPerRequest.median : undefined,
     rounds,
   };
 }
 
-function side(results: LoadResult[]): SideSummary {
+function side(results: MeasuredRun[]): SideSummary {
   const statusCodes: Record<string, number> = {};
   for (const r of results) for (const [code, n] of Object.entries(r.statusCodes)) statusCodes[code] = (statusCodes[code] ?? 0) + n;
   return {
@@ -87,6 +102,7 @@ function side(results: LoadResult[]): SideSummary {
     p99Ms: summarize(results.map((r) => r.latencyMs.p99)),
     failures: results.reduce((sum, r) => sum + failures(r), 0),
     statusCodes,
+    cpuUsPerRequest: results.every((r) => r.cpuUsPerRequest !== undefined) ? summarize(results.map((r) => r.cpuUsPerRequest!)) : undefined,
   };
 }
 

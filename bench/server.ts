@@ -28,7 +28,7 @@ export async function startServerProcess({ env, core, logName }: StartOptions): 
   const script = compileChild('server-child');
   const started = performance.now();
   const child = spawnNode(script, {
-    nodeArgs: ['--expose-gc'],
+    nodeArgs: ['--expose-gc', ...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean)],
     env: { ...env, BENCH_ROOT: ROOT },
     core,
     logFile: path.join(RESULTS_DIR, `${logName}.log`),
@@ -55,11 +55,12 @@ export async function startServerProcess({ env, core, logName }: StartOptions): 
 
 export interface AnchorProcess {
   url: string;
+  pid?: number;
   stop(): Promise<void>;
 }
 
 export async function startAnchorProcess(core?: number): Promise<AnchorProcess> {
   const child = spawnNode(compileChild('anchor-server'), { core, logFile: path.join(RESULTS_DIR, 'anchor.log') });
   const ready = await nextMessage<{ type: 'ready'; port: number }>(child, 'ready', 30_000);
-  return { url: `http://127.0.0.1:${ready.port}`, stop: () => stop(child) };
+  return { url: `http://127.0.0.1:${ready.port}`, pid: child.pid, stop: () => stop(child) };
 }

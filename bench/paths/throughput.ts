@@ -6,6 +6,7 @@ import { compare, type Comparison, type LoadGenerator, type LoadTarget } from '.
 import { RESULTS_DIR } from '../processes.js';
 import { summarizeProfile } from '../profile.js';
 import type { Row } from '../report.js';
+import type { Summary } from '../stats.js';
 import type { AnchorProcess } from '../server.js';
 import type { BenchEnvironment, Viewer } from '../setup.js';
 
@@ -33,13 +34,14 @@ const restTarget = (env: BenchEnvironment, viewer: Viewer): LoadTarget => ({
   method: 'POST',
   headers: exchangeHeaders(env.main.contentKey),
   body: exchangeBody(viewer.sessionToken),
+  servedBy: env.server.child.pid,
 });
 
 export async function restHotPath(ctx: ThroughputContext): Promise<Row> {
   const viewer = ctx.viewers[0]!;
   await accessTokenOf(ctx.env.server.url, ctx.env.main.contentKey, viewer.sessionToken); // pre-flight: 200 with a token
   const subject = restTarget(ctx.env, viewer);
-  const result = await compare(ctx.load, floorTarget(ctx.anchor.url, ctx.env.main.contentKey, viewer.sessionToken), subject, ctx);
+  const result = await compare(ctx.load, floorTarget(ctx.anchor, ctx.env.main.contentKey, viewer.sessionToken), subject, ctx);
   const spread = result.subject.p99Ms.median / result.subject.p50Ms.median;
   const row = comparisonRow('1', 'REST exchange hot path (1 viewer)', 'node:http floor', result, 0.6, '>= 60% of floor, p99 <= 4x p50');
   const floorSpread = result.anchor.p99Ms.median / result.anchor.p50Ms.median;
@@ -58,12 +60,13 @@ export async function graphqlHotPath(ctx: ThroughputContext): Promise<Row> {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Key ${ctx.env.main.contentKey}` },
     body: JSON.stringify({ query: CREDENTIALS_QUERY, variables }),
+    servedBy: ctx.env.server.child.pid,
   };
-  const result = await compare(ctx.load, typenameTarget(ctx.env.server.url), subject, ctx);
+  const result = await compare(ctx.load, typenameTarget(ctx.env.server), subject, ctx);
   const row = comparisonRow('2', 'GraphQL oauthCredentials hot path', '{ __typename }', result, 0.85, '>= 85% of { __typename }');
   await maybeProfile(ctx, 'graphql-hot-path', subject, row);
   // Both sides run on our server: their profiles side by side show where the difference goes.
-  await maybeProfile(ctx, 'graphql-typename', typenameTarget(ctx.env.server.url), row);
+  await maybeProfile(ctx, 'graphql-typename', typenameTarget(ctx.env.server), row);
   return row;
 }
 
@@ -98,6 +101,13 @@ function comparisonRow(id: string, name: string, anchor: string, result: Compari
   }
   const ratios = [...result.roundRatios].sort((a, b) => a - b);
   notes.push(`per-round ratios ${ratios.map((r) => `${Math.round(r * 100)}%`).join(', ')}; anchor p50 ${result.anchor.p50Ms.median.toFixed(2)} ms, p99 ${result.anchor.p99Ms.median.toFixed(2)} ms`);
+  const [anchorCpu, subjectCpu] = [result.anchor.cpuUsPerRequest, result.subject.cpuUsPerRequest];
+  if (anchorCpu && subjectCpu && result.cpuRatio !== undefined) {
+    notes.push(
+      `serving process CPU per request: anchor ${usRange(anchorCpu)}, subject ${usRange(subjectCpu)}; ` +
+        `anchor / subject ${Math.round(result.cpuRatio * 100)}% (the ratio these costs alone would give)`,
+    );
+  }
   return {
     id,
     path: name,
@@ -113,6 +123,8 @@ function comparisonRow(id: string, name: string, anchor: string, result: Compari
     details: result,
   };
 }
+
+const usRange = (s: Summary) => `${s.median.toFixed(1)} µs (${s.min.toFixed(1)}–${s.max.toFixed(1)})`;
 
 async function maybeProfile(ctx: ThroughputContext, name: string, target: LoadTarget, row: Row): Promise<void> {
   if (!ctx.profileDir) return;
