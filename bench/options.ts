@@ -63,6 +63,7 @@ export const USAGE = `Usage: npm run bench -- [options]
   --out <file>            JSON result file (bench/results/latest.json)
 
 BENCH_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/postgres runs everything on a throw-away PostgreSQL database.
+BENCH_NODE_ARGS='--trace-gc ...' adds node flags to the server process (V8 experiments; npm start sets none).
 `;
 
 export function parseOptions(argv: string[]): BenchOptions | 'help' {
