@@ -4,8 +4,8 @@ import fs from 'node:fs';
 /**
  * CPU time a process has used (user + system, all its threads: GC helpers included), from Linux's
  * /proc/<pid>/stat; undefined where that is not readable. Divided by the requests a round answered,
- * it gives the server's CPU µs per request: on a shared machine whose neighbours take cycles away
- * from both sides unevenly, that comparison of the two servers' own costs drifts less than req/s.
+ * it gives the server's CPU µs per request: how much of a req/s gap is the server's own work rather
+ * than the load generator's (bench/README.md; on this machine it is no steadier than req/s).
  */
 const ticksPerSecond = (() => {
   try {

@@ -72,29 +72,30 @@ export class FakeProviderStore {
   private put(k: string, entry: Entry): void {
     this.remove(k);
     this.entries.set(k, entry);
-    const model = k.slice(0, k.indexOf(':'));
-    const { uid, userCode, grantId } = entry.payload;
-    if (typeof uid === 'string') this.byUid.set(`${model}:${uid}`, k);
-    if (typeof userCode === 'string') this.byUserCode.set(`${model}:${userCode}`, k);
-    if (typeof grantId === 'string') {
-      const members = this.byGrant.get(grantId) ?? new Set<string>();
-      this.byGrant.set(grantId, members.add(k));
-    }
+    for (const [index, at] of this.fieldIndexesOf(k, entry.payload)) index.set(at, k);
+    const { grantId } = entry.payload;
+    if (typeof grantId === 'string') this.byGrant.set(grantId, (this.byGrant.get(grantId) ?? new Set<string>()).add(k));
   }
 
   private remove(k: string): void {
     const entry = this.entries.get(k);
     if (!entry) return;
     this.entries.delete(k);
+    for (const [index, at] of this.fieldIndexesOf(k, entry.payload)) if (index.get(at) === k) index.delete(at);
+    const { grantId } = entry.payload;
+    if (typeof grantId !== 'string') return;
+    const members = this.byGrant.get(grantId);
+    members?.delete(k);
+    if (members?.size === 0) this.byGrant.delete(grantId);
+  }
+
+  /** Where an entry stands in the uid and user-code indexes, as [index, key in it] (`model:value`). */
+  private fieldIndexesOf(k: string, payload: Record<string, unknown>): Array<[Map<string, string>, string]> {
     const model = k.slice(0, k.indexOf(':'));
-    const { uid, userCode, grantId } = entry.payload;
-    if (typeof uid === 'string' && this.byUid.get(`${model}:${uid}`) === k) this.byUid.delete(`${model}:${uid}`);
-    if (typeof userCode === 'string' && this.byUserCode.get(`${model}:${userCode}`) === k) this.byUserCode.delete(`${model}:${userCode}`);
-    if (typeof grantId === 'string') {
-      const members = this.byGrant.get(grantId);
-      members?.delete(k);
-      if (members?.size === 0) this.byGrant.delete(grantId);
-    }
+    const at: Array<[Map<string, string>, string]> = [];
+    if (typeof payload.uid === 'string') at.push([this.byUid, `${model}:${payload.uid}`]);
+    if (typeof payload.userCode === 'string') at.push([this.byUserCode, `${model}:${payload.userCode}`]);
+    return at;
   }
 
   private dropGrantMembers(grantId: string): void {
