@@ -33,6 +33,11 @@ export interface BenchOptions {
   pin: boolean;
   build: 'always' | 'never' | 'if-stale';
   profile: boolean;
+  /**
+   * Diagnostic: a new server process after the set-up, every viewer exchanged once on it, before the
+   * paths run (README, Performance: the open lead). Off by default: a real server lives through its set-up.
+   */
+  restartAfterSetup: boolean;
   /** NODE_ENV for the server process: `production` by default, as `npm start` sets it; '' keeps the bench's own. */
   nodeEnv: string;
   out: string;
@@ -58,6 +63,9 @@ export const USAGE = `Usage: npm run bench -- [options]
   --build / --no-build    always / never run npm run build first (default: only when src/ is newer than dist/)
   --profile               CPU-profile one extra, unmeasured subject run of paths 1, 2, 4 and of path 2's anchor
                           (bench/results/profiles; each summary gives the busy time per request)
+  --restart-after-setup   diagnostic: after the set-up, restart the server on the same database and exchange
+                          every viewer once (caches warm again) before the paths; separates what the set-up's
+                          traffic leaves in the process from what the viewers' data costs
   --node-env <value>      NODE_ENV for the server (default: production, as npm start sets it; '' keeps the
                           bench's own environment; without production graphql-js runs development-only checks)
   --out <file>            JSON result file (bench/results/latest.json)
@@ -89,6 +97,7 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
       build: { type: 'boolean', default: false },
       'no-build': { type: 'boolean', default: false },
       profile: { type: 'boolean', default: false },
+      'restart-after-setup': { type: 'boolean', default: false },
       out: { type: 'string' },
       'node-env': { type: 'string' },
       help: { type: 'boolean', default: false },
@@ -122,6 +131,7 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
     pin: !values['no-pin'],
     build: values.build ? 'always' : values['no-build'] ? 'never' : 'if-stale',
     profile: values.profile!,
+    restartAfterSetup: values['restart-after-setup']!,
     nodeEnv: values['node-env'] ?? 'production',
     out: path.resolve(values.out ?? path.join(RESULTS_DIR, 'latest.json')),
   };

@@ -80,6 +80,15 @@ async function main(options: BenchOptions): Promise<number> {
     const storedAuthorizations = want(4) ? options.storedAuthorizations : 0;
     rows.push(await firstExchanges({ env: e, viewers, sampleSize: Math.min(200, viewers.length), storedAuthorizations, log }));
 
+    if (options.restartAfterSetup) {
+      log('--restart-after-setup: a new server process on the same database; exchanging every viewer once on it');
+      await e.restartServer();
+      const started = performance.now();
+      for (const v of viewers) await accessTokenOf(e.server.url, e.main.contentKey, v.sessionToken);
+      info.setup.restartedAfterSetup = { rewarmSeconds: (performance.now() - started) / 1000 };
+      log(`server restarted; ${viewers.length} viewers exchanged again in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    }
+
     // Path 3's viewers are authorized now so that their short-lived tokens go stale while 1, 2, 4 run.
     const refreshViewers: RefreshViewer[] = [];
     if (want(3)) {

@@ -41,6 +41,8 @@ export interface BenchEnvironment {
   addViewers(prefix: string, count: number, tenant: Tenant): Promise<Viewer[]>;
   /** More session tokens for existing viewers (each subscriber needs its own). */
   sessionTokens(viewers: readonly Viewer[], tenant: Tenant): Promise<string[]>;
+  /** Stops the server and starts a new process on the same database and port (`server` changes). */
+  restartServer(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -134,7 +136,7 @@ export async function setUpEnvironment(db: BenchDatabase, options: { shortTtlSec
     return viewers;
   };
 
-  return {
+  const env: BenchEnvironment = {
     db,
     serverEnv,
     server,
@@ -144,12 +146,17 @@ export async function setUpEnvironment(db: BenchDatabase, options: { shortTtlSec
     callbackUrl,
     addViewers,
     sessionTokens,
+    restartServer: async () => {
+      await env.server.stop();
+      env.server = await startServerProcess({ env: serverEnv, core: options.core, logName: 'server' });
+    },
     close: async () => {
-      await server.stop();
+      await env.server.stop();
       await mainProvider.close();
       await shortProvider.close();
     },
   };
+  return env;
 }
 
 /** The CLI's `bootstrap --json`, on the same database the server will open. */
