@@ -85,8 +85,9 @@ async function main(options: BenchOptions): Promise<number> {
       await e.restartServer();
       const started = performance.now();
       for (const v of viewers) await accessTokenOf(e.server.url, e.main.contentKey, v.sessionToken);
-      info.setup.restartedAfterSetup = { rewarmSeconds: (performance.now() - started) / 1000 };
-      log(`server restarted; ${viewers.length} viewers exchanged again in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+      const rewarmSeconds = (performance.now() - started) / 1000;
+      info.setup.restartedAfterSetup = { rewarmSeconds };
+      log(`server restarted; ${viewers.length} viewers exchanged again in ${rewarmSeconds.toFixed(1)} s`);
     }
 
     // Path 3's viewers are authorized now so that their short-lived tokens go stale while 1, 2, 4 run.
