@@ -69,12 +69,13 @@ export async function setUpEnvironment(db: BenchDatabase, options: { shortTtlSec
     ...(options.nodeEnv ? { NODE_ENV: options.nodeEnv } : {}),
   };
   const boot = bootstrapAccount(serverEnv);
+  const startServer = () => startServerProcess({ env: serverEnv, core: options.core, logName: 'server' });
   const callbackUrl = `${publicUrl}/v1/integrations/callback`;
   const client = { clientId: 'bench-databricks', clientSecret: 'bench-client-secret', redirectUris: [callbackUrl] };
   const [mainProvider, shortProvider, server] = await Promise.all([
     startFakeProvider({ flavour: 'databricks', clients: [client] }),
     startFakeProvider({ flavour: 'databricks', clients: [client], accessTokenTtlSeconds: options.shortTtlSeconds }),
-    startServerProcess({ env: serverEnv, core: options.core, logName: 'server' }),
+    startServer(),
   ]);
   const url = server.url;
   const admin = boot.apiKey;
@@ -148,7 +149,7 @@ export async function setUpEnvironment(db: BenchDatabase, options: { shortTtlSec
     sessionTokens,
     restartServer: async () => {
       await env.server.stop();
-      env.server = await startServerProcess({ env: serverEnv, core: options.core, logName: 'server' });
+      env.server = await startServer();
     },
     close: async () => {
       await env.server.stop();
