@@ -35,7 +35,7 @@ export interface BenchOptions {
   profile: boolean;
   /**
    * Diagnostic: a new server process after the set-up, every viewer exchanged once on it, before the
-   * paths run (README, Performance: the open lead). Off by default: a real server lives through its set-up.
+   * paths run (bench/FINDINGS.md: the open lead). Off by default: a real server lives through its set-up.
    */
   restartAfterSetup: boolean;
   /** NODE_ENV for the server process: `production` by default, as `npm start` sets it; '' keeps the bench's own. */
