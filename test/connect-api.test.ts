@@ -163,6 +163,35 @@ describe('Connect REST surface (posit-sdk / connectapi wire protocol)', () => {
       expect((await exchangeAs(env.contentKey, exchangeForm(aliceToken))).status).toBe(200);
     });
 
+    it('answers a failure no rule expects with 500 and a request id, thrown or rejected, and serves the next exchange', async () => {
+      // Fault injection at the domain boundary: the HTTP edge must not hang, crash or leak either way.
+      const credentials = env.server.services.credentials;
+      const exchangeCredentials = credentials.exchange;
+      const failures = {
+        thrown: () => {
+          throw new Error(`internal detail ${aliceToken}`);
+        },
+        rejected: () => Promise.reject(new Error(`internal detail ${aliceToken}`)),
+      };
+      try {
+        for (const [how, fail] of Object.entries(failures)) {
+          credentials.exchange = fail;
+          const logsBefore = env.server.logs.length;
+          const response = await exchangeAs(env.contentKey, exchangeForm(aliceToken));
+          expectConnectError(response, 500, 1);
+          const requestId = /request id ([0-9a-f-]{36})/.exec(response.json.error)?.[1];
+          expect(requestId, `${how}: ${response.text}`).toBeDefined();
+          expect(response.text).not.toContain('internal detail');
+          const logged = env.server.logs.slice(logsBefore).join('');
+          expect(logged, how).toContain(requestId);
+          expect(logged, how).not.toContain(aliceToken);
+        }
+      } finally {
+        credentials.exchange = exchangeCredentials;
+      }
+      expect((await exchangeAs(env.contentKey, exchangeForm(aliceToken))).status).toBe(200);
+    });
+
     it('succeeds with 200, exactly the four RFC 8693 fields, no-store and no refresh token', async () => {
       const response = await exchangeAs(env.contentKey, exchangeForm(aliceToken));
       expect(response.status, response.text).toBe(200);

@@ -82,16 +82,15 @@ export function createConnectApi(services: Services) {
      * POST /__api__/v1/oauth/integrations/credentials, routed by exact path: it is the hot path. A body
      * that is too large or breaks off is answered by `run` too, after authentication, as any route's.
      */
-    exchange: (req: IncomingMessage, res: ServerResponse, url: RequestTarget): MaybePromise<void> => {
+    exchange: (req: IncomingMessage, res: ServerResponse, url: RequestTarget, fail: (error: unknown) => void): MaybePromise<void> => {
       if (req.method !== 'POST') return run(req, res, url, undefined, []);
-      // The body by callback: once it is in, a warm exchange runs to its answer synchronously.
-      return new Promise<void>((resolve, reject) => {
-        const runWith = (handle: Route['handle']) => resolve(catching(() => run(req, res, url, handle, []), reject));
-        const rethrow = (error: Error) => () => {
-          throw error;
-        };
-        collectBody(req, MAX_BODY_BYTES, (raw) => runWith((ctx) => exchangeCredentials(ctx, raw)), (error) => runWith(rethrow(error)));
-      });
+      // The body by callback and no promise around it: once the body is in, a warm exchange runs to its
+      // answer synchronously. What `run` does not answer itself goes to `fail`, now or when it settles.
+      const runWith = (handle: Route['handle']) => void catching(() => run(req, res, url, handle, []), fail);
+      const rethrow = (error: Error) => () => {
+        throw error;
+      };
+      collectBody(req, MAX_BODY_BYTES, (raw) => runWith((ctx) => exchangeCredentials(ctx, raw)), (error) => runWith(rethrow(error)));
     },
     /** Every other route; false when none matches the path. */
     dispatch: async (req: IncomingMessage, res: ServerResponse, url: RequestTarget): Promise<boolean> => {

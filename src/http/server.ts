@@ -18,7 +18,11 @@ import { catching, type MaybePromise } from '../infra/sync-first.js';
  */
 export const SERVER_VERSION = '2025.07.0';
 
-type Handler = (req: http.IncomingMessage, res: http.ServerResponse, url: RequestTarget) => MaybePromise<void>;
+/**
+ * Answers, or returns a promise of answering. A route that goes on after it returned without handing
+ * back a promise (the exchange, so that a warm one needs none) reports a failure to `fail` itself.
+ */
+type Handler = (req: http.IncomingMessage, res: http.ServerResponse, url: RequestTarget, fail: (error: unknown) => void) => MaybePromise<void>;
 
 export interface RunningServer {
   server: http.Server;
@@ -57,13 +61,11 @@ export async function startServer(services: Services, port = services.config.por
 
   // Not an async listener: a route that answers synchronously (the warm exchange) needs no promise.
   const server = http.createServer((req, res) => {
-    catching(
-      () => {
-        const url = new RequestTarget(req.url ?? '/');
-        return (routes[url.pathname] ?? elsewhere)(req, res, url);
-      },
-      (error) => failed(req, res, error),
-    );
+    const fail = (error: unknown) => failed(req, res, error);
+    catching(() => {
+      const url = new RequestTarget(req.url ?? '/');
+      return (routes[url.pathname] ?? elsewhere)(req, res, url, fail);
+    }, fail);
   });
   server.headersTimeout = 20_000;
   server.requestTimeout = 30_000;
