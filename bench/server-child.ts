@@ -10,7 +10,7 @@ import type * as Server from '../src/http/server.js';
 
 /**
  * The server under test, in its own process: exactly what `node dist/src/main.js serve` does
- * (disablePretenuring, loadConfig from the environment, createServices, startServer, built code
+ * (tuneGcForServing, loadConfig from the environment, createServices, startServer, built code
  * from dist/), plus an IPC channel the benchmark uses to read this process's memory (after a forced
  * GC, hence --expose-gc) and to start/stop a CPU profile around one measurement window. No endpoint
  * is added.
@@ -25,14 +25,14 @@ const send = (message: object) => process.send?.(message);
 
 async function main() {
   const started = performance.now();
-  const [{ createServices }, { loadConfig }, { createLogger }, { startServer }, { disablePretenuring }] = await Promise.all([
+  const [{ createServices }, { loadConfig }, { createLogger }, { startServer }, { tuneGcForServing }] = await Promise.all([
     load<typeof App>('src/app.js'),
     load<typeof Config>('src/infra/config.js'),
     load<typeof Logger>('src/infra/logger.js'),
     load<typeof Server>('src/http/server.js'),
     load<typeof GcTuning>('src/infra/gc-tuning.js'),
   ]);
-  disablePretenuring();
+  tuneGcForServing();
   const config = loadConfig();
   const services = await createServices(config, createLogger(config.logLevel, process.stderr));
   const running = await startServer(services, config.port, config.host);

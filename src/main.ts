@@ -7,7 +7,7 @@ import { rotateKeys } from './core/key-rotation.js';
 import { ConfigError, loadConfig, type Config } from './infra/config.js';
 import { formatKeyList, generateKeyMaterial } from './infra/crypto.js';
 import { DataDirLockedError } from './infra/data-dir-lock.js';
-import { disablePretenuring } from './infra/gc-tuning.js';
+import { tuneGcForServing } from './infra/gc-tuning.js';
 import { openDatabase } from './infra/db.js';
 import { KeyConfigurationError, addGeneratedKey, loadKeys, retireKeysFromFile } from './infra/keys.js';
 import { createLogger, type Logger } from './infra/logger.js';
@@ -60,7 +60,7 @@ async function serve(config: Config, logger: Logger): Promise<number> {
   if (config.allowHttpLoopbackProviders) {
     logger.warn('ALLOW_HTTP_LOOPBACK_PROVIDERS is on: data sources may point at http://127.0.0.1 providers. Never use this in production.');
   }
-  disablePretenuring();
+  tuneGcForServing();
   const services = await createServices(config, logger);
   const running = await startServer(services);
   logger.info({ url: config.publicUrl, port: running.port, database: services.db.kind }, 'oauth-integrations listening');
