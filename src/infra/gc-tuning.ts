@@ -41,9 +41,10 @@ const kept: { tickObject?: object } = {};
  * Every request goes through `process.nextTick` four or five times inside Node's streams and HTTP
  * server, and each call builds its entry as an object literal with two symbol keys. V8 caches how
  * to build it per property, by the object's map. In a server that ran long enough (the bench's
- * set-up: 10,000 OAuth logins), nothing held those maps when some full collections ran; they were
- * collected and built anew, and three of the four caches in `nextTick` ended up megamorphic (checked
- * with `%DebugPrint(process.nextTick)`), which sends every entry through V8's runtime. `perf` put
+ * set-up: 10,000 OAuth logins), those maps had been built anew (a probe entry's field representation
+ * was back at its first state), most likely because full collections ran while nothing held them,
+ * and three of the four caches in `nextTick` had gone megamorphic (`%DebugPrint(process.nextTick)`),
+ * which sends every entry through V8's runtime. `perf` put
  * ~4% of the exchange's CPU there (~1.8 µs per request; 0.01–0.04% after a small set-up). With one
  * entry kept from start-up, the caches stayed monomorphic after the same set-up and the runtime
  * calls were gone (bench/FINDINGS.md).
