@@ -45,7 +45,7 @@ const kept: { tickObject?: object } = {};
  * was back at its first state), most likely because full collections ran while nothing held them,
  * and three of the four caches in `nextTick` had gone megamorphic (`%DebugPrint(process.nextTick)`),
  * which sends every entry through V8's runtime. `perf` put
- * ~4% of the exchange's CPU there (~1.8 µs per request; 0.01–0.04% after a small set-up). With one
+ * ~4% of the exchange's CPU there (~1.8 µs per request; 0.02–0.04% after a small set-up). With one
  * entry kept from start-up, the caches stayed monomorphic after the same set-up and the runtime
  * calls were gone (bench/FINDINGS.md).
  *
