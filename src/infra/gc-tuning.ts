@@ -44,10 +44,9 @@ const kept: { tickObject?: object } = {};
  * set-up: 10,000 OAuth logins), those maps had been built anew (a probe entry's field representation
  * was back at its first state), most likely because full collections ran while nothing held them,
  * and three of the four caches in `nextTick` had gone megamorphic (`%DebugPrint(process.nextTick)`),
- * which sends every entry through V8's runtime. `perf` put
- * ~4% of the exchange's CPU there (~1.8 µs per request; 0.02–0.04% after a small set-up). With one
- * entry kept from start-up, the caches stayed monomorphic after the same set-up and the runtime
- * calls were gone (bench/FINDINGS.md).
+ * which sends every entry through V8's runtime. `perf` put ~4% of the exchange's CPU there (~1.8 µs
+ * per request; 0.02–0.04% after a small set-up). With one entry kept from start-up, the caches stayed
+ * monomorphic after the same set-up and the runtime calls were gone (bench/FINDINGS.md).
  *
  * The entry is caught through an async hook that is enabled for one `nextTick` call at start-up and
  * disabled at once; the entry holds a no-op callback and nothing else.
