@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApolloServer, HeaderMap } from '@apollo/server';
 import { InMemoryLRUCache } from '@apollo/utils.keyvaluecache';
-import { GraphQLError, type DocumentNode } from 'graphql';
+import { GraphQLError, type DocumentNode, type GraphQLFormattedError } from 'graphql';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { Services } from '../app.js';
 import { maskError } from '../graphql/errors.js';
@@ -11,6 +11,7 @@ import type { GraphQLContext } from '../graphql/builder.js';
 import { AppError } from '../core/errors.js';
 import { AuthenticationGuard } from './authentication-guard.js';
 import { rateLimitPlugin } from './graphql-rate-limits.js';
+import { compiledQueriesPlugin } from './graphql-compiled-queries.js';
 import { catching } from '../infra/sync-first.js';
 import { BodyTooLargeError, apiKeyFrom, readBody, sendJson, type RequestTarget } from './io.js';
 
@@ -30,6 +31,7 @@ const documentStore = () => new InMemoryLRUCache<DocumentNode>({ maxSize: 4 * 10
  * configured, and schema hints ("Did you mean ...") hidden.
  */
 export async function createGraphQLHandler(services: Services) {
+  const formatError = (formatted: GraphQLFormattedError, error: unknown) => maskError(formatted, error, services.logger, randomUUID());
   const apollo = new ApolloServer<GraphQLContext>({
     schema,
     documentStore: documentStore(),
@@ -39,10 +41,15 @@ export async function createGraphQLHandler(services: Services) {
     includeStacktraceInErrorResponses: false,
     hideSchemaDetailsFromClientErrors: true,
     stopOnTerminationSignals: false,
-    formatError: (formatted, error) => maskError(formatted, error, services.logger, randomUUID()),
+    formatError,
     // We send no cache hints; the default cache-control plugin would wrap every field resolver
     // (measurable on the oauthCredentials hot path). No landing page: this is an API.
-    plugins: [ApolloServerPluginCacheControlDisabled(), ApolloServerPluginLandingPageDisabled(), rateLimitPlugin(services.rateLimits.mutations)],
+    plugins: [
+      ApolloServerPluginCacheControlDisabled(),
+      ApolloServerPluginLandingPageDisabled(),
+      rateLimitPlugin(services.rateLimits.mutations),
+      compiledQueriesPlugin(formatError, services.logger),
+    ],
   });
   await apollo.start();
   const guard = new AuthenticationGuard(services);

@@ -1,4 +1,4 @@
-import type { ApolloServerPlugin, GraphQLRequestListener } from '@apollo/server';
+import type { ApolloServerPlugin, GraphQLRequestListener, HTTPGraphQLHead } from '@apollo/server';
 import { Kind, type DocumentNode, type SelectionSetNode } from 'graphql';
 import { enforce } from '../core/rate-limits.js';
 import type { Budget } from '../infra/rate-limiter.js';
@@ -26,17 +26,22 @@ export function rateLimitPlugin(mutations: Budget): ApolloServerPlugin<GraphQLCo
       if (cost > 0) await enforce(mutations, contextValue.principal.apiKeyId, 'Too many changes with this API key', cost);
     },
     async didEncounterErrors({ errors, response }) {
-      let retryAfterSeconds = 0;
-      for (const error of errors) {
-        const appError = appErrorIn(error);
-        if (appError?.code === 'RATE_LIMITED') retryAfterSeconds = Math.max(retryAfterSeconds, appError.details.retryAfterSeconds ?? 1);
-      }
-      if (retryAfterSeconds === 0) return;
-      response.http.status = 429;
-      response.http.headers.set('retry-after', String(retryAfterSeconds));
+      answerRateLimited(errors, response.http);
     },
   };
   return { requestDidStart: async () => listener };
+}
+
+/** HTTP 429 with Retry-After when any of `errors` is RATE_LIMITED (also for compiled queries). */
+export function answerRateLimited(errors: readonly unknown[], http: HTTPGraphQLHead): void {
+  let retryAfterSeconds = 0;
+  for (const error of errors) {
+    const appError = appErrorIn(error);
+    if (appError?.code === 'RATE_LIMITED') retryAfterSeconds = Math.max(retryAfterSeconds, appError.details.retryAfterSeconds ?? 1);
+  }
+  if (retryAfterSeconds === 0) return;
+  http.status = 429;
+  http.headers.set('retry-after', String(retryAfterSeconds));
 }
 
 /** Root fields of a selection set, through inline fragments and fragment spreads (each spread once). */

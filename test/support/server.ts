@@ -69,7 +69,7 @@ export async function startTestServer(
 export interface GraphQLResult<T = Record<string, unknown>> {
   status: number;
   data?: T | null;
-  errors?: Array<{ message: string; path?: string[]; extensions?: Record<string, unknown> }>;
+  errors?: Array<{ message: string; path?: string[]; locations?: Array<{ line: number; column: number }>; extensions?: Record<string, unknown> }>;
   raw: string;
 }
 
