@@ -36,7 +36,7 @@ describe('queries compiled after repeated use', () => {
   beforeAll(async () => {
     env = await startFlowEnvironment('databricks', {
       // Debug logs name each compiled query; a budget large enough for the repetitions, small enough to exhaust.
-      serverEnv: { LOG_LEVEL: 'debug', RATE_LIMIT_EXCHANGE: '1/min,60' },
+      serverEnv: { LOG_LEVEL: 'debug', RATE_LIMIT_EXCHANGE: '1/min,100' },
     });
     aliceToken = await env.sessionToken(await env.addViewer('alice'));
     bobToken = await env.sessionToken(await env.addViewer('bob'));
@@ -59,6 +59,15 @@ describe('queries compiled after repeated use', () => {
         dataSourceId: env.dataSourceId,
       },
     });
+  });
+
+  it('compiles a document once when many requests reach the threshold together', async () => {
+    const query = credentialsQuery('Together');
+    const answers = await Promise.all(
+      Array.from({ length: 3 * COMPILE_FROM_USE }, () => gql(env.server.url, query, { sessionToken: aliceToken }, env.contentKey)),
+    );
+    expect(answers.map((a) => a.status)).toEqual(Array(3 * COMPILE_FROM_USE).fill(200));
+    expect(compiledLogs().filter((log) => log.operationName === 'Together')).toHaveLength(1);
   });
 
   it("gives a domain error (a viewer who has not authorized) the same masked shape and status", async () => {
@@ -113,7 +122,7 @@ describe('queries compiled after repeated use', () => {
 
   it('answers the per-viewer budget running out with 429 and Retry-After', async () => {
     const query = credentialsQuery('Repeated'); // compiled by the first test
-    const answers = await Promise.all(Array.from({ length: 60 }, () => gql(env.server.url, query, { sessionToken: aliceToken }, env.contentKey)));
+    const answers = await Promise.all(Array.from({ length: 100 }, () => gql(env.server.url, query, { sessionToken: aliceToken }, env.contentKey)));
     const refused = answers.filter((a) => a.status === 429);
     expect(refused.length).toBeGreaterThan(0);
     expect(refused[0]!.errors?.[0]?.extensions).toMatchObject({ code: 'RATE_LIMITED', retryAfterSeconds: expect.any(Number) });

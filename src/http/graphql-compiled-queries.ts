@@ -29,6 +29,8 @@ type FormatError = (formatted: GraphQLFormattedError, error: unknown) => GraphQL
 
 interface OperationEntry {
   uses: number;
+  /** The one compilation, which concurrent requests wait for together. */
+  compiling?: Promise<void>;
   /** null: graphql-jit could not compile it; it stays on graphql-js. */
   compiled?: CompiledQuery | null;
 }
@@ -55,12 +57,16 @@ export function compiledQueriesPlugin(formatError: FormatError, logger: Logger):
       const name = request.operationName ?? '';
       let entry = byName.get(name);
       if (!entry) byName.set(name, (entry = { uses: 0 }));
-      if (entry.compiled === undefined && ++entry.uses >= COMPILE_FROM_USE) {
-        // Loaded on first need: start-up does not pay for it.
-        const { compileQuery, isCompiledQuery } = await (jit ??= import('graphql-jit'));
-        const compiled = compileQuery(schema, document, request.operationName ?? undefined);
-        entry.compiled = isCompiledQuery(compiled) ? compiled : null;
-        logger.debug({ operationName: operation.name?.value ?? null, compiled: entry.compiled !== null }, 'repeated query compiled');
+      if (entry.compiled === undefined) {
+        if (++entry.uses < COMPILE_FROM_USE) return null;
+        const compiling = async () => {
+          // Loaded on first need: start-up does not pay for it.
+          const { compileQuery, isCompiledQuery } = await (jit ??= import('graphql-jit'));
+          const compiled = compileQuery(schema, document, request.operationName ?? undefined);
+          entry.compiled = isCompiledQuery(compiled) ? compiled : null;
+          logger.debug({ operationName: operation.name?.value ?? null, compiled: entry.compiled !== null }, 'repeated query compiled');
+        };
+        await (entry.compiling ??= compiling());
       }
       if (!entry.compiled) return null;
 
