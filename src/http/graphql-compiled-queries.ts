@@ -2,11 +2,12 @@ import type { ApolloServerPlugin, GraphQLRequestListener } from '@apollo/server'
 import { GraphQLError, type DocumentNode, type GraphQLFormattedError } from 'graphql';
 import type { CompiledQuery } from 'graphql-jit';
 import type { GraphQLContext } from '../graphql/builder.js';
+import { describe } from '../graphql/errors.js';
 import type { Logger } from '../infra/logger.js';
 import { answerRateLimited } from './graphql-rate-limits.js';
 
 /**
- * Queries run as compiled JavaScript (graphql-jit) once their document has been used ten times.
+ * Queries run as compiled JavaScript (graphql-jit) from their document's tenth use on.
  *
  * Why: `oauthCredentials` is the GraphQL hot path, and Apollo's execution step plus graphql-js
  * cost it more than the credential exchange behind it. In process, with a constant resolver, a
@@ -16,7 +17,7 @@ import { answerRateLimited } from './graphql-rate-limits.js';
  * What stays on graphql-js: mutations (rare admin writes, run in order by graphql-js), subscriptions
  * (graphql-ws), a document's first uses (a one-off query, or one too large for Apollo's document
  * store, which is a new object on every request, is never compiled), long documents, a document
- * graphql-jit cannot compile, and a request whose variables do not coerce: nothing has run then,
+ * graphql-jit cannot compile (or fails on), and a request whose variables do not coerce: nothing has run then,
  * so graphql-js runs it again and its errors are the ones error masking knows how to strip of
  * echoed values.
  *
@@ -59,12 +60,19 @@ export function compiledQueriesPlugin(formatError: FormatError, logger: Logger):
       if (!entry) byName.set(name, (entry = { uses: 0 }));
       if (entry.compiled === undefined) {
         if (++entry.uses < COMPILE_FROM_USE) return null;
+        const operationName = operation.name?.value ?? null;
         const compiling = async () => {
-          // Loaded on first need: start-up does not pay for it.
-          const { compileQuery, isCompiledQuery } = await (jit ??= import('graphql-jit'));
-          const compiled = compileQuery(schema, document, request.operationName ?? undefined);
-          entry.compiled = isCompiledQuery(compiled) ? compiled : null;
-          logger.debug({ operationName: operation.name?.value ?? null, compiled: entry.compiled !== null }, 'repeated query compiled');
+          try {
+            // Loaded on first need: start-up does not pay for it.
+            const { compileQuery, isCompiledQuery } = await (jit ??= import('graphql-jit'));
+            const compiled = compileQuery(schema, document, request.operationName ?? undefined);
+            entry.compiled = isCompiledQuery(compiled) ? compiled : null;
+            logger.debug({ operationName, compiled: entry.compiled !== null }, 'repeated query compiled');
+          } catch (error) {
+            // A compiler fault must not fail the query: it stays on graphql-js.
+            entry.compiled = null;
+            logger.warn({ operationName, err: describe(error) }, 'repeated query not compiled');
+          }
         };
         await (entry.compiling ??= compiling());
       }
