@@ -5,7 +5,8 @@ import { fileURLToPath } from 'node:url';
 /**
  * Reads a V8 .cpuprofile (node --cpu-prof, or the inspector profile the bench takes around one run)
  * and prints where the time went: top functions by self time, self time by package / area, and the
- * inclusive time of our own functions (dist/src). Also a CLI: `npx tsx bench/profile.ts <file> [top]`.
+ * inclusive time of our own functions (dist/src); or two profiles compared function by function.
+ * Also a CLI: `npx tsx bench/profile.ts <file> [top]`, or `<subject> <requests> <anchor> <requests>`.
  */
 interface ProfileNode {
   id: number;
@@ -20,12 +21,18 @@ interface CpuProfile {
 
 const IDLE = new Set(['(idle)', '(program)']);
 
-/** `requests`: how many requests the profiled run answered, to print the busy time per request. */
-export function summarizeProfile(file: string, top = 15, requests?: number): string[] {
+/** The profile with its nodes by id and each node's parent. */
+function readProfile(file: string) {
   const profile = JSON.parse(fs.readFileSync(file, 'utf8')) as CpuProfile;
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  return { profile, byId, parent };
+}
+
+/** `requests`: how many requests the profiled run answered, to print the busy time per request. */
+export function summarizeProfile(file: string, top = 15, requests?: number): string[] {
+  const { profile, byId, parent } = readProfile(file);
 
   const self = new Map<string, number>();
   const area = new Map<string, number>();
@@ -79,6 +86,58 @@ export function summarizeProfile(file: string, top = 15, requests?: number): str
   ];
 }
 
+/** A profile and how many requests the profiled run answered. */
+export interface ProfiledRun {
+  file: string;
+  requests: number;
+}
+
+/**
+ * Two profiles of the same server side by side (path 2: `oauthCredentials` and `{ __typename }`),
+ * function by function: self and inclusive µs per request of each, ordered by the difference. What
+ * the subject spends above its anchor, and where.
+ */
+export function compareProfiles(subject: ProfiledRun, anchor: ProfiledRun, top = 30): string[] {
+  const s = timesPerRequest(subject);
+  const a = timesPerRequest(anchor);
+  const rows = (kind: 'self' | 'inclusive') => {
+    const keys = new Set([...s[kind].keys(), ...a[kind].keys()]);
+    const diff = (k: string) => (s[kind].get(k) ?? 0) - (a[kind].get(k) ?? 0);
+    return [...keys]
+      .sort((x, y) => diff(y) - diff(x))
+      .slice(0, top)
+      .map((k) => `  ${fmt(s[kind].get(k) ?? 0)} ${fmt(a[kind].get(k) ?? 0)} ${fmt(diff(k), true)}  ${k}`);
+  };
+  const total = (m: Map<string, number>) => [...m.values()].reduce((x, y) => x + y, 0);
+  return [
+    `${path.basename(subject.file)} against ${path.basename(anchor.file)}: busy µs per request ${total(s.self).toFixed(1)} against ${total(a.self).toFixed(1)}`,
+    'Self time, µs per request (subject, anchor, difference):',
+    ...rows('self'),
+    'Inclusive time, µs per request (subject, anchor, difference):',
+    ...rows('inclusive'),
+  ];
+}
+
+function timesPerRequest({ file, requests }: ProfiledRun): { self: Map<string, number>; inclusive: Map<string, number> } {
+  const { profile, byId, parent } = readProfile(file);
+  const self = new Map<string, number>();
+  const inclusive = new Map<string, number>();
+  profile.samples.forEach((id, i) => {
+    const micros = (profile.timeDeltas[i] ?? 0) / requests;
+    const node = byId.get(id)!;
+    if (IDLE.has(node.callFrame.functionName)) return;
+    add(self, label(node), micros);
+    const seen = new Set<string>();
+    for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
+      const key = label(byId.get(at)!);
+      if (!seen.has(key)) add(inclusive, key, micros), seen.add(key);
+    }
+  });
+  return { self, inclusive };
+}
+
+const fmt = (v: number, signed = false) => `${signed && v >= 0 ? '+' : ''}${v.toFixed(2)}`.padStart(8);
+
 function add(m: Map<string, number>, key: string, v: number) {
   m.set(key, (m.get(key) ?? 0) + v);
 }
@@ -111,10 +170,18 @@ function areaOf(node: ProfileNode): string {
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const [file, top] = process.argv.slice(2);
-  if (!file) {
-    process.stderr.write('usage: npx tsx bench/profile.ts <file.cpuprofile> [top]\n');
+  const args = process.argv.slice(2);
+  if (args.length === 4) {
+    const [subject, subjectRequests, anchor, anchorRequests] = args as [string, string, string, string];
+    const runs = [{ file: subject, requests: Number(subjectRequests) }, { file: anchor, requests: Number(anchorRequests) }] as const;
+    process.stdout.write(`${compareProfiles(...runs).join('\n')}\n`);
+  } else if (args.length >= 1 && args.length <= 2) {
+    process.stdout.write(`${summarizeProfile(args[0]!, Number(args[1] ?? 25)).join('\n')}\n`);
+  } else {
+    process.stderr.write(
+      'usage: npx tsx bench/profile.ts <file.cpuprofile> [top]\n' +
+        '       npx tsx bench/profile.ts <subject.cpuprofile> <requests> <anchor.cpuprofile> <requests>\n',
+    );
     process.exit(2);
   }
-  process.stdout.write(`${summarizeProfile(file, Number(top ?? 25)).join('\n')}\n`);
 }

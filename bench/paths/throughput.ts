@@ -4,7 +4,7 @@ import { CREDENTIALS_QUERY, EXCHANGE_PATH, accessTokenOf, exchangeBody, exchange
 import { floorTarget, typenameTarget } from '../anchors.js';
 import { compare, type Comparison, type LoadGenerator, type LoadTarget } from '../load.js';
 import { RESULTS_DIR } from '../processes.js';
-import { summarizeProfile } from '../profile.js';
+import { compareProfiles, summarizeProfile, type ProfiledRun } from '../profile.js';
 import type { Row } from '../report.js';
 import type { Summary } from '../stats.js';
 import type { AnchorProcess } from '../server.js';
@@ -64,9 +64,14 @@ export async function graphqlHotPath(ctx: ThroughputContext): Promise<Row> {
   };
   const result = await compare(ctx.load, typenameTarget(ctx.env.server), subject, ctx);
   const row = comparisonRow('2', 'GraphQL oauthCredentials hot path', '{ __typename }', result, 0.85, '>= 85% of { __typename }');
-  await maybeProfile(ctx, 'graphql-hot-path', subject, row);
+  const subjectProfile = await maybeProfile(ctx, 'graphql-hot-path', subject, row);
   // Both sides run on our server: their profiles side by side show where the difference goes.
-  await maybeProfile(ctx, 'graphql-typename', typenameTarget(ctx.env.server), row);
+  const anchorProfile = await maybeProfile(ctx, 'graphql-typename', typenameTarget(ctx.env.server), row);
+  if (subjectProfile && anchorProfile) {
+    const file = path.join(ctx.profileDir!, 'graphql-hot-path-vs-typename.txt');
+    fs.writeFileSync(file, `${compareProfiles(subjectProfile, anchorProfile).join('\n')}\n`);
+    row.notes!.push(`the two profiles compared function by function: ${path.relative(process.cwd(), file)}`);
+  }
   return row;
 }
 
@@ -126,8 +131,8 @@ function comparisonRow(id: string, name: string, anchor: string, result: Compari
 
 const usRange = (s: Summary) => `${s.median.toFixed(1)} µs (${s.min.toFixed(1)}–${s.max.toFixed(1)})`;
 
-async function maybeProfile(ctx: ThroughputContext, name: string, target: LoadTarget, row: Row): Promise<void> {
-  if (!ctx.profileDir) return;
+async function maybeProfile(ctx: ThroughputContext, name: string, target: LoadTarget, row: Row): Promise<ProfiledRun | undefined> {
+  if (!ctx.profileDir) return undefined;
   fs.mkdirSync(ctx.profileDir, { recursive: true });
   const file = path.join(ctx.profileDir, `${name}.cpuprofile`);
   let answered = 0;
@@ -135,4 +140,5 @@ async function maybeProfile(ctx: ThroughputContext, name: string, target: LoadTa
   const summary = summarizeProfile(file, 12, answered);
   fs.writeFileSync(file.replace(/\.cpuprofile$/, '.txt'), `${summary.join('\n')}\n`);
   row.notes!.push(`CPU profile of one extra run: ${path.relative(process.cwd(), file)} (summary in .txt next to it)`);
+  return { file, requests: answered };
 }
