@@ -2,13 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authorizeViewer } from './support/connect.js';
 import { startFlowEnvironment, type FlowEnvironment } from './support/flow.js';
 import { gql, type GraphQLResult } from './support/server.js';
+import { COMPILE_FROM_USE, MAX_COMPILED_QUERY_CHARS } from '../src/http/graphql-compiled-queries.js';
 
 /**
- * Repeated queries run compiled (graphql-jit, src/http/graphql-compiled-queries.ts) from their tenth
- * use. A client must not be able to tell: the same answers, the same masked errors, the same HTTP
- * statuses as graphql-js gives a query's first uses. Mutations and long documents stay on graphql-js.
+ * Repeated queries run compiled (graphql-jit, src/http/graphql-compiled-queries.ts) from their
+ * COMPILE_FROM_USE-th use. A client must not be able to tell: the same answers, the same masked
+ * errors, the same HTTP statuses as graphql-js gives a query's first uses. Mutations and long
+ * documents stay on graphql-js.
  */
-const COMPILE_FROM_USE = 10;
 const credentialsQuery = (name: string) =>
   `query ${name}($sessionToken: String!) { oauthCredentials(sessionToken: $sessionToken) { accessToken tokenType expiresIn issuedTokenType dataSourceId } }`;
 
@@ -24,7 +25,7 @@ describe('queries compiled after repeated use', () => {
     for (let i = 0; i < times; i++) answers.push(await gql(env.server.url, query, variables, key));
     return answers;
   };
-  /** A query's answer on graphql-js (first use, under a fresh operation name) and compiled (after ten uses). */
+  /** A query's answer on graphql-js (first use, under a fresh operation name) and compiled (after COMPILE_FROM_USE uses). */
   const onBothExecutors = async (name: string, warmUpVariables: Record<string, unknown>, variables: Record<string, unknown>) => {
     const viaGraphQLJs = await gql(env.server.url, credentialsQuery(`${name}First`), variables, env.contentKey);
     await repeat(COMPILE_FROM_USE, credentialsQuery(name), warmUpVariables);
@@ -44,7 +45,7 @@ describe('queries compiled after repeated use', () => {
   });
   afterAll(() => env?.close());
 
-  it('compiles a query at its tenth use and answers exactly as before', async () => {
+  it('compiles a query once it has been used COMPILE_FROM_USE times and answers exactly as before', async () => {
     const answers = await repeat(COMPILE_FROM_USE + 2, credentialsQuery('Repeated'), { sessionToken: aliceToken });
     expect(compiledLogs()).toEqual([expect.objectContaining({ operationName: 'Repeated', compiled: true })]);
     expect(answers.map((a) => a.status)).toEqual(Array(COMPILE_FROM_USE + 2).fill(200));
@@ -142,7 +143,7 @@ describe('queries compiled after repeated use', () => {
     const minted = await repeat(COMPILE_FROM_USE + 2, mutation, { contentId: env.contentId, userId: viewer }, env.account.admin.key);
     expect(minted.every((a) => typeof (a.data as { createUserSessionToken?: unknown })?.createUserSessionToken === 'string')).toBe(true);
     const long = `query Long { ${Array.from({ length: 80 }, (_, i) => `a${i}: me { id email name role }`).join(' ')} }`;
-    expect(long.length).toBeGreaterThan(2048);
+    expect(long.length).toBeGreaterThan(MAX_COMPILED_QUERY_CHARS);
     const answers = await repeat(COMPILE_FROM_USE + 2, long, {}, env.account.admin.key);
     expect(answers.every((a) => a.status === 200 && !a.errors)).toBe(true);
     expect(compiledLogs().length).toBe(before);

@@ -41,8 +41,8 @@ interface OperationEntry {
  * costs ~1 ms for `oauthCredentials` and ~50–80 ms for 100 aliased fields, while a compiled query
  * saves some tens of µs per use; our clients' repeated operations are a few hundred characters.
  */
-const COMPILE_FROM_USE = 10;
-const MAX_COMPILED_QUERY_CHARS = 2048;
+export const COMPILE_FROM_USE = 10;
+export const MAX_COMPILED_QUERY_CHARS = 2048;
 
 export function compiledQueriesPlugin(formatError: FormatError, logger: Logger): ApolloServerPlugin<GraphQLContext> {
   // By document object: Apollo's document store hands out the same one for the same query text,
