@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { isObjectType, printSchema } from 'graphql';
+import { isObjectType, printSchema, type GraphQLField, type GraphQLResolveInfo } from 'graphql';
 import { schema } from '../src/graphql/schema.js';
+import { AppError } from '../src/core/errors.js';
+import type { Principal } from '../src/core/principal.js';
 
 /** Guards on the schema itself: the checked-in SDL is fresh, every root field is guarded, no secret is readable. */
 describe('schema', () => {
@@ -19,6 +21,28 @@ describe('schema', () => {
       }
     }
     expect(unguarded).toEqual([]);
+  });
+
+  it('refuses every root field to an anonymous caller, and admin fields to a viewer, before any resolver runs', () => {
+    const viewer: Principal = { kind: 'user', accountId: 'a', userId: 'u', role: 'VIEWER', apiKeyId: 'k' };
+    const refusal = (field: GraphQLField<unknown, unknown>, principal: Principal | null) => {
+      // The guard runs first; `services` is empty, so a resolver that did run would fail differently.
+      const run = field.subscribe ?? field.resolve!;
+      try {
+        run(undefined, {}, { principal, services: {} }, {} as GraphQLResolveInfo);
+      } catch (error) {
+        return error instanceof AppError ? error.code : String(error);
+      }
+      return 'not refused';
+    };
+    const fields = [schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()].flatMap((root) =>
+      Object.values(root?.getFields() ?? {}),
+    );
+    expect(fields.length).toBeGreaterThan(20);
+    for (const field of fields) expect(refusal(field, null), field.name).toBe('UNAUTHENTICATED');
+    const adminOnly = fields.filter((field) => (field.extensions?.pothosOptions as { authScopes?: object }).authScopes?.hasOwnProperty('admin'));
+    expect(adminOnly.length).toBeGreaterThan(0);
+    for (const field of adminOnly) expect(refusal(field, viewer), field.name).toBe('FORBIDDEN');
   });
 
   it('exposes no output field that could carry a secret', () => {

@@ -1,15 +1,15 @@
 import SchemaBuilder from '@pothos/core';
 import PrismaPlugin from '@pothos/plugin-prisma';
-import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import type PrismaTypes from '../generated/pothos-prisma-types.js';
 import { getDatamodel } from '../generated/pothos-prisma-types.js';
 import { AppError } from '../core/errors.js';
-import { hasRole, type Principal } from '../core/principal.js';
+import type { Principal } from '../core/principal.js';
 import type { Services } from '../app.js';
+import RoleGuardPlugin from './role-guard.js';
 
 /**
- * The one Pothos builder: plugins, scalars, the typed context and the role scopes. Deny by default:
- * every root field declares `authScopes` (a test walks the schema and fails on a field without one).
+ * The one Pothos builder: plugins, scalars and the typed context. Deny by default: every root field
+ * declares `authScopes` (role-guard.ts; a test walks the schema and fails on a field without one).
  * Input validation is zod in the domain layer, shared with the REST surface.
  */
 export interface GraphQLContext {
@@ -22,34 +22,11 @@ export interface GraphQLContext {
 export const builder = new SchemaBuilder<{
   Context: GraphQLContext;
   PrismaTypes: PrismaTypes;
-  AuthScopes: {
-    public: boolean;
-    authenticated: boolean;
-    user: boolean;
-    admin: boolean;
-    publisher: boolean;
-    platform: boolean;
-  };
   Scalars: { DateTime: { Input: Date; Output: Date } };
   DefaultFieldNullability: false;
 }>({
   defaultFieldNullability: false,
-  plugins: [ScopeAuthPlugin, PrismaPlugin],
-  scopeAuth: {
-    authorizeOnSubscribe: true,
-    authScopes: ({ principal }) => ({
-      public: true,
-      authenticated: principal !== null,
-      user: principal?.kind === 'user',
-      admin: hasRole(principal, 'ADMIN'),
-      publisher: hasRole(principal, 'ADMIN', 'PUBLISHER'),
-      platform: hasRole(principal, 'ADMIN', 'PLATFORM'),
-    }),
-    unauthorizedError: (_parent, context) =>
-      context.principal
-        ? new AppError('FORBIDDEN', 'You are not allowed to do this')
-        : new AppError('UNAUTHENTICATED', 'Authentication required: send `Authorization: Key <api key>`'),
-  },
+  plugins: [RoleGuardPlugin, PrismaPlugin],
   prisma: {
     client: (ctx) => ctx.services.db.prisma,
     dmmf: getDatamodel(),

@@ -2,7 +2,6 @@ import type http from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { GraphQLError, NoSchemaIntrospectionCustomRule, getOperationAST, specifiedRules } from 'graphql';
 import { WebSocketServer } from 'ws';
-import { RequestCache } from '@pothos/plugin-scope-auth';
 import type { Services } from '../app.js';
 import { AppError } from '../core/errors.js';
 import type { Principal } from '../core/principal.js';
@@ -88,12 +87,6 @@ export function attachWebSocketServer(server: http.Server, services: Services) {
           return [new GraphQLError('Only subscriptions are served over WebSocket; use HTTP for queries and mutations')];
         }
         return { schema, document, operationName: payload.operationName, variableValues: payload.variables };
-      },
-      onOperation: (_ctx, _id, _payload, args) => {
-        // Scope-auth caches per context; a subscription's context lives as long as the subscription,
-        // and its scopes were checked by the time it is set up (authorizeOnSubscribe). Should
-        // anything check scopes again, the cache is rebuilt.
-        RequestCache.clearForContext(args.contextValue as GraphQLContext);
       },
       onNext: (_ctx, _id, _payload, _args, result) => {
         if (!result.errors) return undefined;
