@@ -18,7 +18,8 @@ import { hasRole, type Principal } from '../core/principal.js';
  * Why our own and not @pothos/plugin-scope-auth: that plugin builds a per-request cache (five maps
  * and a WeakMap entry per context) before it evaluates any scope. Our scopes are one role check on
  * the principal, and on the GraphQL hot path that cache cost `oauthCredentials` ~20 µs of CPU per
- * request: 75% → 88% of `{ __typename }` in paired bench runs (bench/FINDINGS.md).
+ * request: path 2 went from 68–77% to 84–88% of `{ __typename }` in interleaved bench runs
+ * (bench/FINDINGS.md).
  */
 const SCOPES = {
   public: () => true,
