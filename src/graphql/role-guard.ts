@@ -7,7 +7,7 @@ import SchemaBuilder, {
   type TypeParam,
 } from '@pothos/core';
 import type { GraphQLFieldResolver } from 'graphql';
-import { AppError } from '../core/errors.js';
+import { forbidden, unauthenticated } from '../core/errors.js';
 import { hasRole, type Principal } from '../core/principal.js';
 
 /**
@@ -77,9 +77,7 @@ function guarded<Types extends SchemaTypes>(resolver: Resolver<Types>, fieldConf
     // The builder's context type (GraphQLContext) always carries the principal, null when anonymous.
     const { principal } = context as { principal: Principal | null };
     if (!checks.some((allows) => allows(principal))) {
-      throw principal
-        ? new AppError('FORBIDDEN', 'You are not allowed to do this')
-        : new AppError('UNAUTHENTICATED', 'Authentication required: send `Authorization: Key <api key>`');
+      throw principal ? forbidden() : unauthenticated();
     }
     return resolver(parent, args, context, info);
   };

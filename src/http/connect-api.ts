@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Services } from '../app.js';
 import type { DataSource, ViewerAuthorization } from '../generated/prisma/client.js';
-import { AppError, badInput } from '../core/errors.js';
+import { AppError, badInput, unauthenticated } from '../core/errors.js';
 import type { Principal } from '../core/principal.js';
 import { enforce } from '../core/rate-limits.js';
 import { providerByTemplate, providerFor } from '../providers/index.js';
@@ -72,7 +72,7 @@ export function createConnectApi(services: Services) {
   ): Steps<void> {
     if (!handle) throw new AppError('BAD_USER_INPUT', `Method ${req.method} is not allowed here`);
     const principal = yield* wait(guard.authenticate(apiKeyFrom(req), req));
-    if (!principal) throw new AppError('UNAUTHENTICATED', 'Authentication required: send `Authorization: Key <api key>`');
+    if (!principal) throw unauthenticated();
     if (changes) yield* wait(enforce(services.rateLimits.mutations, principal.apiKeyId, 'Too many changes with this API key'));
     yield* wait(handle({ req, res, url, principal, services }, ...params));
   }
