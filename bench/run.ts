@@ -158,6 +158,7 @@ async function main(options: BenchOptions): Promise<number> {
           rounds: options.startupRounds,
           alsoNodeDirect: !options.quick,
           describeDatabase: `the ${e.db.kind} database of this run (${viewers.length} viewers authorized)`,
+          core: cores.server,
           log,
         }),
       );
