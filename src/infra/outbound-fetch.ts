@@ -1,7 +1,7 @@
-import { Agent, fetch as undiciFetch } from 'undici';
+import type { Agent } from 'undici';
 import type { AddressPolicy } from './address-policy.js';
 import { RedirectRefusedError } from './outbound-refusals.js';
-import { guardedConnector, systemDnsLookup, type DnsLookup } from './ssrf-guard.js';
+import type { DnsLookup } from './ssrf-guard.js';
 
 /**
  * The one fetch every outbound OAuth request goes through: discovery, token, revocation (and
@@ -16,6 +16,8 @@ import { guardedConnector, systemDnsLookup, type DnsLookup } from './ssrf-guard.
  *
  * It uses undici from npm (pinned) with that package's own fetch: Node 20 bundles an older undici
  * (6.x) whose global fetch is not meant to drive an Agent from another undici major version.
+ * undici (~110 module files, ~0.1 s of start-up) and the guard built on it are loaded on the first
+ * outbound request, not at start-up: a server answers before any viewer logs in (bench path 6).
  */
 export type OutboundFetch = (url: string, init: RequestInit) => Promise<Response>;
 
@@ -31,28 +33,44 @@ export interface OutboundHttpOptions {
   dnsLookup?: DnsLookup;
 }
 
+interface Dispatch {
+  fetch: typeof import('undici').fetch;
+  agent: Agent;
+}
+
 export function createOutboundHttp(options: OutboundHttpOptions = {}): OutboundHttp {
-  const lookup = options.dnsLookup ?? systemDnsLookup;
-  const agents: Record<AddressPolicy, Agent> = {
-    'public-only': new Agent({ connect: guardedConnector('public-only', lookup) }),
-    'loopback-only': new Agent({ connect: guardedConnector('loopback-only', lookup) }),
+  const dispatches = new Map<AddressPolicy, Promise<Dispatch>>();
+  const dispatchFor = (policy: AddressPolicy): Promise<Dispatch> => {
+    let dispatch = dispatches.get(policy);
+    if (!dispatch) {
+      dispatch = Promise.all([import('undici'), import('./ssrf-guard.js')]).then(([undici, guard]) => ({
+        fetch: undici.fetch,
+        agent: new undici.Agent({ connect: guard.guardedConnector(policy, options.dnsLookup ?? guard.systemDnsLookup) }),
+      }));
+      // A failed load is not remembered: the next request tries again.
+      dispatch.catch(() => dispatches.delete(policy));
+      dispatches.set(policy, dispatch);
+    }
+    return dispatch;
   };
   const fetches = {
-    'public-only': guardedFetch(agents['public-only']),
-    'loopback-only': guardedFetch(agents['loopback-only']),
+    'public-only': guardedFetch(() => dispatchFor('public-only')),
+    'loopback-only': guardedFetch(() => dispatchFor('loopback-only')),
   };
   return {
     fetchFor: (policy) => fetches[policy],
     close: async () => {
-      await Promise.all(Object.values(agents).map((agent) => agent.close()));
+      const opened = await Promise.allSettled(dispatches.values());
+      await Promise.all(opened.map((d) => (d.status === 'fulfilled' ? d.value.agent.close() : undefined)));
     },
   };
 }
 
-function guardedFetch(dispatcher: Agent): OutboundFetch {
+function guardedFetch(dispatchOf: () => Promise<Dispatch>): OutboundFetch {
   return async (url, init) => {
+    const { fetch, agent } = await dispatchOf();
     // The global RequestInit and undici's own differ only in type details (both are WHATWG fetch).
-    const response = await undiciFetch(url, { ...(init as object), redirect: 'manual', dispatcher });
+    const response = await fetch(url, { ...(init as object), redirect: 'manual', dispatcher: agent });
     if ((response.status >= 300 && response.status < 400) || response.type === 'opaqueredirect') {
       await response.body?.cancel().catch(() => undefined);
       const { origin, pathname } = new URL(url); // no query string: it could carry a secret
