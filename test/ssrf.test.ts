@@ -274,3 +274,26 @@ describe('through the server: every OAuth request of a data source is guarded', 
     }
   });
 });
+
+describe('outbound HTTP lifecycle (undici is loaded on the first request)', () => {
+  it('closes without having opened anything, serves its first request, and refuses requests after close', async () => {
+    const unused = createOutboundHttp({ dnsLookup: scriptedDns().lookup });
+    await expect(unused.close()).resolves.toBeUndefined();
+
+    const listener = await countingListener();
+    const outbound = createOutboundHttp({ dnsLookup: scriptedDns().lookup });
+    try {
+      const url = `http://127.0.0.1:${listener.port}/`;
+      expect((await request(outbound.fetchFor('loopback-only'), url)).status).toBe(200);
+      expect(listener.connections).toBe(1);
+      await outbound.close();
+      // A request still running at shutdown must not open a new pool that nothing would close.
+      await expect(request(outbound.fetchFor('loopback-only'), url)).rejects.toThrow('outbound HTTP is closed');
+      await expect(request(outbound.fetchFor('public-only'), 'https://example.cloud.databricks.com/')).rejects.toThrow('outbound HTTP is closed');
+      expect(listener.connections).toBe(1);
+    } finally {
+      await outbound.close();
+      await listener.close();
+    }
+  });
+});

@@ -40,7 +40,10 @@ interface Dispatch {
 
 export function createOutboundHttp(options: OutboundHttpOptions = {}): OutboundHttp {
   const dispatches = new Map<AddressPolicy, Promise<Dispatch>>();
+  let closing: Promise<void> | undefined;
   const dispatchFor = (policy: AddressPolicy): Promise<Dispatch> => {
+    // A request still running at shutdown must not open a pool that nothing would close.
+    if (closing) return Promise.reject(new Error('outbound HTTP is closed'));
     let dispatch = dispatches.get(policy);
     if (!dispatch) {
       dispatch = Promise.all([import('undici'), import('./ssrf-guard.js')]).then(([undici, guard]) => ({
@@ -59,10 +62,10 @@ export function createOutboundHttp(options: OutboundHttpOptions = {}): OutboundH
   };
   return {
     fetchFor: (policy) => fetches[policy],
-    close: async () => {
-      const opened = await Promise.allSettled(dispatches.values());
-      await Promise.all(opened.map((d) => (d.status === 'fulfilled' ? d.value.agent.close() : undefined)));
-    },
+    close: () =>
+      (closing ??= Promise.allSettled(dispatches.values()).then(async (opened) => {
+        await Promise.all(opened.map((d) => (d.status === 'fulfilled' ? d.value.agent.close() : undefined)));
+      })),
   };
 }
 
