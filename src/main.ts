@@ -61,9 +61,18 @@ async function serve(config: Config, logger: Logger): Promise<number> {
     logger.warn('ALLOW_HTTP_LOOPBACK_PROVIDERS is on: data sources may point at http://127.0.0.1 providers. Never use this in production.');
   }
   tuneGcForServing();
+  // performance.now() counts from the process's start, so the first phase is node's own start plus
+  // module loading. Logged for operators (a slow disk or a cold database shows here) and bench path 6.
+  const servicesFrom = performance.now();
   const services = await createServices(config, logger);
+  const httpFrom = performance.now();
   const running = await startServer(services);
-  logger.info({ url: config.publicUrl, port: running.port, database: services.db.kind }, 'oauth-integrations listening');
+  const startup = {
+    modulesMs: Math.round(servicesFrom),
+    servicesMs: Math.round(httpFrom - servicesFrom),
+    httpMs: Math.round(performance.now() - httpFrom),
+  };
+  logger.info({ url: config.publicUrl, port: running.port, database: services.db.kind, startup }, 'oauth-integrations listening');
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once('SIGINT', stop);

@@ -59,15 +59,22 @@ describe.skipIf(usingPostgres)('command line on the embedded database', () => {
   it('serves, refuses a second process on the same directory, and keeps secrets sealed on disk', async () => {
     const port = await freePort();
     const server = spawn(TSX, [MAIN, 'serve'], {
-      env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
+      env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info' },
       stdio: 'pipe',
     });
+    let logged = '';
+    server.stderr.on('data', (chunk: Buffer) => (logged += chunk.toString('utf8')));
     try {
       const url = `http://127.0.0.1:${port}`;
       for (let i = 0; i < 100; i++) {
         if (await fetch(`${url}/__ping__`).then((r) => r.ok, () => false)) break;
         await new Promise((r) => setTimeout(r, 200));
       }
+      // The line an operator reads first: where the start went, in whole milliseconds.
+      const listening = logged.split('\n').find((line) => line.includes('oauth-integrations listening'));
+      const { startup } = JSON.parse(listening ?? '{}') as { startup?: Record<string, unknown> };
+      expect(Object.keys(startup ?? {}).sort()).toEqual(['httpMs', 'modulesMs', 'servicesMs']);
+      for (const ms of Object.values(startup!)) expect(Number.isInteger(ms) && (ms as number) >= 0).toBe(true);
       const added = await fetch(`${url}/graphql`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Key ${apiKey}` },
@@ -84,6 +91,9 @@ describe.skipIf(usingPostgres)('command line on the embedded database', () => {
       server.kill('SIGTERM');
       await new Promise((r) => server.once('exit', r));
     }
+    expect(logged).toContain('shutting down');
+    expect(logged).not.toContain(SECRET);
+    expect(logged).not.toContain(apiKey);
     for (const file of files(path.join(dataDir, 'pglite'))) {
       expect(fs.readFileSync(file).includes(SECRET), file).toBe(false);
     }

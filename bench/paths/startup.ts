@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { EXCHANGE_PATH, exchangeBody, exchangeHeaders } from '../api.js';
 import { RESULTS_DIR, spawnNode, stop, waitForHttp } from '../processes.js';
@@ -9,8 +10,9 @@ import { summarize } from '../stats.js';
  * viewer and authorization). The server under test is stopped first; then, per round, `npm start`
  * (what the target names) and `node dist/src/main.js serve` (without npm's own start-up) are each
  * spawned and GET /healthz is polled every 5 ms: the time to its first 200 is the start-up time. The
- * first credential exchange right after is timed too (lazy initialisation shows there). Like every
- * server of this run, it runs on the server's core; the polling bench stays on the load core.
+ * first credential exchange right after is timed too (lazy initialisation shows there), and the
+ * phases the server logs when it listens (src/main.ts) say where the time went. Like every server
+ * of this run, it runs on the server's core; the polling bench stays on the load core.
  */
 export interface StartupContext {
   serverEnv: Record<string, string>;
@@ -35,11 +37,13 @@ export async function startUp(ctx: StartupContext): Promise<Row> {
   const npm: number[] = [];
   const direct: number[] = [];
   const firstExchange: number[] = [];
+  const phases: StartupPhases[] = [];
   for (let round = 1; round <= ctx.rounds; round++) {
     const viaNpm = await once(ctx, ['npm', 'start', '--silent']);
     const viaNode = ctx.alsoNodeDirect ? await once(ctx, [process.execPath, 'dist/src/main.js', 'serve']) : undefined;
     npm.push(viaNpm.readyMs);
     firstExchange.push(viaNpm.firstExchangeMs);
+    if (viaNpm.phases) phases.push(viaNpm.phases);
     if (viaNode) direct.push(viaNode.readyMs), firstExchange.push(viaNode.firstExchangeMs);
     ctx.log(`  round ${round}/${ctx.rounds}: npm start ${viaNpm.readyMs.toFixed(0)} ms${viaNode ? `, node ${viaNode.readyMs.toFixed(0)} ms` : ''} to first /healthz 200`);
   }
@@ -58,21 +62,63 @@ export async function startUp(ctx: StartupContext): Promise<Row> {
       `on ${ctx.describeDatabase}; ` +
         (direct.length ? `node dist/src/main.js serve: ${secs(d.median)} (${secs(d.min)}–${secs(d.max)}); ` : '') +
         `first exchange right after /healthz answered: ${f.median.toFixed(0)} ms (${f.min.toFixed(0)}–${f.max.toFixed(0)})`,
+      ...(phases.length ? [phaseNote(phases, s.median)] : []),
     ],
-    details: { npmStartMs: npm, nodeServeMs: direct, firstExchangeMs: firstExchange },
+    details: { npmStartMs: npm, nodeServeMs: direct, firstExchangeMs: firstExchange, serverPhases: phases },
   };
 }
 
+/** The phases `serve` logs with 'oauth-integrations listening' (src/main.ts). */
+interface StartupPhases {
+  modulesMs: number;
+  servicesMs: number;
+  httpMs: number;
+}
+
+const LOG_FILE = path.join(RESULTS_DIR, 'startup.log');
+
+/** Where `npm start`'s time went, medians over rounds: the server's own phases, and the rest (npm, polling). */
+function phaseNote(phases: StartupPhases[], npmMedianMs: number): string {
+  const med = (pick: (p: StartupPhases) => number) => summarize(phases.map(pick)).median;
+  const [modules, services, http] = [med((p) => p.modulesMs), med((p) => p.servicesMs), med((p) => p.httpMs)];
+  const secs = (n: number) => `${(n / 1000).toFixed(2)} s`;
+  return (
+    `npm start's phases (the server's log line, medians): node's start and module loading ${secs(modules)}, ` +
+    `database and services ${secs(services)}, GraphQL and listening ${secs(http)}; npm's own start and the rest ${secs(npmMedianMs - modules - services - http)}`
+  );
+}
+
+/** The phases from the log line this start wrote after `offset`; undefined when it logged none. */
+function loggedPhases(offset: number): StartupPhases | undefined {
+  const fd = fs.openSync(LOG_FILE, 'r');
+  try {
+    const size = fs.fstatSync(fd).size;
+    const buffer = Buffer.alloc(Math.max(0, size - offset));
+    fs.readSync(fd, buffer, 0, buffer.length, offset);
+    for (const line of buffer.toString('utf8').split('\n')) {
+      if (!line.includes('oauth-integrations listening')) continue;
+      const startup = (JSON.parse(line) as { startup?: StartupPhases }).startup;
+      if (startup) return startup;
+    }
+    return undefined;
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
 async function once(ctx: StartupContext, command: string[]) {
+  const offset = fs.existsSync(LOG_FILE) ? fs.statSync(LOG_FILE).size : 0;
   const started = performance.now();
-  const child = spawnNode(command, { env: ctx.serverEnv, core: ctx.core, detached: true, ipc: false, logFile: path.join(RESULTS_DIR, 'startup.log') });
+  // LOG_LEVEL info for the one line with the start's phases; the rest of the run logs warnings only.
+  const env = { ...ctx.serverEnv, LOG_LEVEL: 'info' };
+  const child = spawnNode(command, { env, core: ctx.core, detached: true, ipc: false, logFile: LOG_FILE });
   try {
     const readyMs = await waitForHttp(`${ctx.serverUrl}/healthz`, started, 60_000, 5);
     const t = performance.now();
     const res = await fetch(`${ctx.serverUrl}${EXCHANGE_PATH}`, { method: 'POST', headers: exchangeHeaders(ctx.contentKey), body: exchangeBody(ctx.sessionToken) });
     await res.arrayBuffer();
     if (res.status !== 200) throw new Error(`first exchange after start answered ${res.status}`);
-    return { readyMs, firstExchangeMs: performance.now() - t };
+    return { readyMs, firstExchangeMs: performance.now() - t, phases: loggedPhases(offset) };
   } finally {
     await stop(child);
   }
