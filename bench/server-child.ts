@@ -6,6 +6,7 @@ import type * as App from '../src/app.js';
 import type * as Config from '../src/infra/config.js';
 import type * as Logger from '../src/infra/logger.js';
 import type * as GcTuning from '../src/infra/gc-tuning.js';
+import type * as WasmTuning from '../src/infra/wasm-tuning.js';
 import type * as Server from '../src/http/server.js';
 
 /**
@@ -25,17 +26,21 @@ const send = (message: object) => process.send?.(message);
 
 async function main() {
   const started = performance.now();
-  const [{ createServices }, { loadConfig }, { createLogger }, { startServer }, { tuneGcForServing }] = await Promise.all([
+  const [{ createServices }, { loadConfig }, { createLogger }, { startServer }, { tuneGcForServing }, { deferWasmOptimizationDuringStart }] = await Promise.all([
     load<typeof App>('src/app.js'),
     load<typeof Config>('src/infra/config.js'),
     load<typeof Logger>('src/infra/logger.js'),
     load<typeof Server>('src/http/server.js'),
     load<typeof GcTuning>('src/infra/gc-tuning.js'),
+    load<typeof WasmTuning>('src/infra/wasm-tuning.js'),
   ]);
+  // As `serve` (src/main.ts) does.
   tuneGcForServing();
+  const restoreWasmOptimization = deferWasmOptimizationDuringStart(process.execArgv);
   const config = loadConfig();
   const services = await createServices(config, createLogger(config.logLevel, process.stderr));
   const running = await startServer(services, config.port, config.host);
+  restoreWasmOptimization();
   let profiler: Session | undefined;
 
   const shutdown = async () => {

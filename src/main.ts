@@ -8,6 +8,7 @@ import { ConfigError, loadConfig, type Config } from './infra/config.js';
 import { formatKeyList, generateKeyMaterial } from './infra/crypto.js';
 import { DataDirLockedError } from './infra/data-dir-lock.js';
 import { tuneGcForServing } from './infra/gc-tuning.js';
+import { deferWasmOptimizationDuringStart } from './infra/wasm-tuning.js';
 import { openDatabase } from './infra/db.js';
 import { KeyConfigurationError, addGeneratedKey, loadKeys, retireKeysFromFile } from './infra/keys.js';
 import { createLogger, type Logger } from './infra/logger.js';
@@ -61,12 +62,14 @@ async function serve(config: Config, logger: Logger): Promise<number> {
     logger.warn('ALLOW_HTTP_LOOPBACK_PROVIDERS is on: data sources may point at http://127.0.0.1 providers. Never use this in production.');
   }
   tuneGcForServing();
+  const restoreWasmOptimization = deferWasmOptimizationDuringStart(process.execArgv);
   // performance.now() counts from the process's start, so the first phase is node's own start plus
   // module loading. Logged for operators (a slow disk or a cold database shows here) and bench path 6.
   const servicesFrom = performance.now();
   const services = await createServices(config, logger);
   const httpFrom = performance.now();
   const running = await startServer(services);
+  restoreWasmOptimization();
   const startup = {
     modulesMs: Math.round(servicesFrom),
     servicesMs: Math.round(httpFrom - servicesFrom),
