@@ -14,9 +14,10 @@ import v8 from 'node:v8';
  * instead of 2.3–2.6 s, and after ~10,000 queries lookups and aggregates ran as fast as with the
  * default (functions that stay hot still reach the optimizing compiler, just later).
  *
- * V8 gives each function its budget when the module is compiled and a fresh one, from the flag,
- * after each tier-up, so raising the flag for the start and restoring it once the server listens
- * affects only what is compiled during the start, and only until each function's first tier-up.
+ * V8 fills each function's budget from the flag when a module is instantiated, and refills it from
+ * the flag as it then reads whenever it runs out (V8's runtime, `Runtime_WasmTriggerTierUp`), so
+ * raising the flag for the start and restoring it once the server listens affects the modules
+ * instantiated during the start, and each function only until its budget first runs out.
  *
  * Applied only on the V8 whose default it restores, and not when the node command line sets the
  * flag (`nodeFlags`: process.execArgv; a budget set through NODE_OPTIONS is not seen, and would be
