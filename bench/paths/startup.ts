@@ -32,6 +32,7 @@ export interface StartupContext {
 }
 
 const TARGET_MS = 3_000;
+const secs = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
 export async function startUp(ctx: StartupContext): Promise<Row> {
   const npm: number[] = [];
@@ -50,7 +51,6 @@ export async function startUp(ctx: StartupContext): Promise<Row> {
   const s = summarize(npm);
   const d = summarize(direct);
   const f = summarize(firstExchange);
-  const secs = (n: number) => `${(n / 1000).toFixed(2)} s`;
   return {
     id: '6',
     path: 'start-up (npm start -> first answer)',
@@ -81,7 +81,6 @@ const LOG_FILE = path.join(RESULTS_DIR, 'startup.log');
 function phaseNote(phases: StartupPhases[], npmMedianMs: number): string {
   const med = (pick: (p: StartupPhases) => number) => summarize(phases.map(pick)).median;
   const [modules, services, http] = [med((p) => p.modulesMs), med((p) => p.servicesMs), med((p) => p.httpMs)];
-  const secs = (n: number) => `${(n / 1000).toFixed(2)} s`;
   return (
     `npm start's phases (the server's log line, medians): node's start and module loading ${secs(modules)}, ` +
     `database and services ${secs(services)}, GraphQL and listening ${secs(http)}; npm's own start and the rest ${secs(npmMedianMs - modules - services - http)}`
