@@ -56,10 +56,13 @@ export async function exchange(serverUrl: string, contentKey: string, sessionTok
 /** The access token a viewer gets now; throws unless the exchange answers 200 with one. */
 export async function accessTokenOf(serverUrl: string, contentKey: string, sessionToken: string): Promise<string> {
   const result = await exchange(serverUrl, contentKey, sessionToken);
-  if (result.status !== 200 || typeof result.json.access_token !== 'string') {
-    throw new ApiError(`exchange answered ${result.status}: ${result.text.slice(0, 300)}`);
-  }
-  return result.json.access_token as string;
+  return accessTokenIn(result.status, result.json, result.text);
+}
+
+/** The access token of an exchange's answer; throws unless it is a 200 with one. */
+export function accessTokenIn(status: number, json: Record<string, unknown>, text: string): string {
+  if (status !== 200 || typeof json.access_token !== 'string') throw new ApiError(`exchange answered ${status}: ${text.slice(0, 300)}`);
+  return json.access_token;
 }
 
 /** Runs work over items with at most `concurrency` in flight; results in input order. */

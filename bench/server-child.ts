@@ -2,17 +2,13 @@ import fs from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type * as App from '../src/app.js';
 import type * as Config from '../src/infra/config.js';
 import type * as Logger from '../src/infra/logger.js';
-import type * as GcTuning from '../src/infra/gc-tuning.js';
-import type * as WasmTuning from '../src/infra/wasm-tuning.js';
-import type * as Server from '../src/http/server.js';
+import type * as Serving from '../src/serving.js';
 
 /**
  * The server under test, in its own process: exactly what `node dist/src/main.js serve` does
- * (tuneGcForServing, loadConfig from the environment, createServices, startServer, built code
- * from dist/), plus an IPC channel the benchmark uses to read this process's memory (after a forced
+ * (loadConfig from the environment, then startServing, built code from dist/), plus an IPC channel the benchmark uses to read this process's memory (after a forced
  * GC, hence --expose-gc) and to start/stop a CPU profile around one measurement window. No endpoint
  * is added.
  *
@@ -26,21 +22,13 @@ const send = (message: object) => process.send?.(message);
 
 async function main() {
   const started = performance.now();
-  const [{ createServices }, { loadConfig }, { createLogger }, { startServer }, { tuneGcForServing }, { deferWasmOptimizationDuringStart }] = await Promise.all([
-    load<typeof App>('src/app.js'),
+  const [{ startServing }, { loadConfig }, { createLogger }] = await Promise.all([
+    load<typeof Serving>('src/serving.js'),
     load<typeof Config>('src/infra/config.js'),
     load<typeof Logger>('src/infra/logger.js'),
-    load<typeof Server>('src/http/server.js'),
-    load<typeof GcTuning>('src/infra/gc-tuning.js'),
-    load<typeof WasmTuning>('src/infra/wasm-tuning.js'),
   ]);
-  // As `serve` (src/main.ts) does.
-  tuneGcForServing();
-  const restoreWasmOptimization = deferWasmOptimizationDuringStart(process.execArgv);
   const config = loadConfig();
-  const services = await createServices(config, createLogger(config.logLevel, process.stderr));
-  const running = await startServer(services, config.port, config.host);
-  restoreWasmOptimization();
+  const { services, running } = await startServing(config, createLogger(config.logLevel, process.stderr));
   let profiler: Session | undefined;
 
   const shutdown = async () => {

@@ -1,5 +1,5 @@
 import http from 'node:http';
-import { EXCHANGE_PATH, exchangeBody, exchangeHeaders } from './api.js';
+import { EXCHANGE_PATH, accessTokenIn, exchangeBody, exchangeHeaders } from './api.js';
 
 /**
  * One request at a time over one kept-alive node:http connection, for latency targets (path 4b).
@@ -22,9 +22,7 @@ export class TimingClient {
     const started = performance.now();
     const { status, text } = await this.post(EXCHANGE_PATH, body, exchangeHeaders(contentKey));
     const elapsed = performance.now() - started;
-    if (status !== 200 || typeof (JSON.parse(text) as { access_token?: unknown }).access_token !== 'string') {
-      throw new Error(`exchange answered ${status}: ${text.slice(0, 300)}`);
-    }
+    accessTokenIn(status, status === 200 ? (JSON.parse(text) as Record<string, unknown>) : {}, text);
     return elapsed;
   }
 

@@ -7,12 +7,10 @@ import { rotateKeys } from './core/key-rotation.js';
 import { ConfigError, loadConfig, type Config } from './infra/config.js';
 import { formatKeyList, generateKeyMaterial } from './infra/crypto.js';
 import { DataDirLockedError } from './infra/data-dir-lock.js';
-import { tuneGcForServing } from './infra/gc-tuning.js';
-import { deferWasmOptimizationDuringStart } from './infra/wasm-tuning.js';
 import { openDatabase } from './infra/db.js';
 import { KeyConfigurationError, addGeneratedKey, loadKeys, retireKeysFromFile } from './infra/keys.js';
 import { createLogger, type Logger } from './infra/logger.js';
-import { startServer } from './http/server.js';
+import { startServing } from './serving.js';
 
 /** Command line: serve | migrate | bootstrap | rotate-keys | generate-keys. */
 const USAGE = `Usage: oauth-integrations <command> [options]
@@ -61,20 +59,8 @@ async function serve(config: Config, logger: Logger): Promise<number> {
   if (config.allowHttpLoopbackProviders) {
     logger.warn('ALLOW_HTTP_LOOPBACK_PROVIDERS is on: data sources may point at http://127.0.0.1 providers. Never use this in production.');
   }
-  tuneGcForServing();
-  const restoreWasmOptimization = deferWasmOptimizationDuringStart(process.execArgv);
-  // performance.now() counts from the process's start, so the first phase is node's own start plus
-  // module loading. Logged for operators (a slow disk or a cold database shows here) and bench path 6.
-  const servicesFrom = performance.now();
-  const services = await createServices(config, logger);
-  const httpFrom = performance.now();
-  const running = await startServer(services);
-  restoreWasmOptimization();
-  const startup = {
-    modulesMs: Math.round(servicesFrom),
-    servicesMs: Math.round(httpFrom - servicesFrom),
-    httpMs: Math.round(performance.now() - httpFrom),
-  };
+  // The start's phases are logged for operators (a slow disk or a cold database shows here) and bench path 6.
+  const { services, running, startup } = await startServing(config, logger);
   logger.info({ url: config.publicUrl, port: running.port, database: services.db.kind, startup }, 'oauth-integrations listening');
   await new Promise<void>((resolve) => {
     const stop = () => resolve();

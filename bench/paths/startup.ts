@@ -4,6 +4,7 @@ import { EXCHANGE_PATH, exchangeBody, exchangeHeaders } from '../api.js';
 import { RESULTS_DIR, spawnNode, stop, waitForHttp } from '../processes.js';
 import type { Row } from '../report.js';
 import { summarize } from '../stats.js';
+import type { StartupPhases } from '../../src/serving.js';
 
 /**
  * Path 6: start-up on an existing database (the one this run filled: account, data sources, every
@@ -11,7 +12,7 @@ import { summarize } from '../stats.js';
  * (what the target names) and `node dist/src/main.js serve` (without npm's own start-up) are each
  * spawned and GET /healthz is polled every 5 ms: the time to its first 200 is the start-up time. The
  * first credential exchange right after is timed too (lazy initialisation shows there), and the
- * phases the server logs when it listens (src/main.ts) say where the time went. Like every server
+ * phases the server logs when it listens (src/serving.ts, src/main.ts) say where the time went. Like every server
  * of this run, it runs on the server's core; the polling bench stays on the load core.
  */
 export interface StartupContext {
@@ -68,13 +69,6 @@ export async function startUp(ctx: StartupContext): Promise<Row> {
   };
 }
 
-/** The phases `serve` logs with 'oauth-integrations listening' (src/main.ts). */
-interface StartupPhases {
-  modulesMs: number;
-  servicesMs: number;
-  httpMs: number;
-}
-
 const LOG_FILE = path.join(RESULTS_DIR, 'startup.log');
 
 /** Where `npm start`'s time went, medians over rounds: the server's own phases, and the rest (npm, polling). */
@@ -87,7 +81,7 @@ function phaseNote(phases: StartupPhases[], npmMedianMs: number): string {
   );
 }
 
-/** The phases from the log line this start wrote after `offset`; undefined when it logged none. */
+/** The phases `serve` logged with 'oauth-integrations listening' after `offset`; undefined when it logged none. */
 function loggedPhases(offset: number): StartupPhases | undefined {
   const fd = fs.openSync(LOG_FILE, 'r');
   try {
