@@ -46,7 +46,9 @@ export function createOutboundHttp(options: OutboundHttpOptions = {}): OutboundH
     if (closing) return Promise.reject(new Error('outbound HTTP is closed'));
     let dispatch = dispatches.get(policy);
     if (!dispatch) {
-      dispatch = Promise.all([import('undici'), import('./ssrf-guard.js')]).then(([undici, guard]) => ({
+      // undici is CommonJS: its `default` (module.exports) is what both Node and the bundle
+      // (scripts/build.ts) hand out; a bundle's dynamic import has no named exports for it.
+      dispatch = Promise.all([import('undici'), import('./ssrf-guard.js')]).then(([{ default: undici }, guard]) => ({
         fetch: undici.fetch,
         agent: new undici.Agent({ connect: guard.guardedConnector(policy, options.dnsLookup ?? guard.systemDnsLookup) }),
       }));
