@@ -143,7 +143,7 @@ export async function waitForHttp(url: string, since: number, timeoutMs = 60_000
   }
 }
 
-/** True when dist/src/main.js is missing or older than any file under src/ (tsc rewrites every output). */
+/** True when dist/src/main.js is missing or older than any file under src/ (the build rewrites every output). */
 export function distIsStale(): boolean {
   const built = path.join(ROOT, 'dist', 'src', 'main.js');
   if (!fs.existsSync(built)) return true;
@@ -156,7 +156,7 @@ export function distIsStale(): boolean {
   return newest(path.join(ROOT, 'src')) > builtAt;
 }
 
-/** `npm run build` (tsc). A failed type check still emits; the run goes on if dist/ exists. */
+/** `npm run build` (the esbuild bundle, scripts/build.ts; it does not type-check). */
 export function build(): { ok: boolean; ms: number; output: string } {
   const started = performance.now();
   const result = spawnSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, encoding: 'utf8' });

@@ -1,16 +1,19 @@
 import fs from 'node:fs';
+import { SourceMap } from 'node:module';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 /**
  * Reads a V8 .cpuprofile (node --cpu-prof, or the inspector profile the bench takes around one run)
  * and prints where the time went: top functions by self time, self time by package / area, and the
- * inclusive time of our own functions (dist/src); or two profiles compared function by function.
+ * inclusive time of our own functions (src/); or two profiles compared function by function.
+ * Frames in the built bundle (dist/, scripts/build.ts) are named by their original file and line
+ * through the bundle's source maps, so packages and our modules stay apart.
  * Also a CLI: `npx tsx bench/profile.ts <file> [top]`, or `<subject> <requests> <anchor> <requests>`.
  */
 interface ProfileNode {
   id: number;
-  callFrame: { functionName: string; url: string; lineNumber: number };
+  callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number };
   children?: number[];
 }
 interface CpuProfile {
@@ -24,10 +27,33 @@ const IDLE = new Set(['(idle)', '(program)']);
 /** The profile with its nodes by id and each node's parent. */
 function readProfile(file: string) {
   const profile = JSON.parse(fs.readFileSync(file, 'utf8')) as CpuProfile;
+  toOriginalPositions(profile.nodes);
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
   return { profile, byId, parent };
+}
+
+/** Rewrites frames of bundled files that have a source map to the original file and line. */
+function toOriginalPositions(nodes: ProfileNode[]): void {
+  const maps = new Map<string, SourceMap | undefined>();
+  const mapOf = (url: string): SourceMap | undefined => {
+    if (!maps.has(url)) {
+      const file = `${fileURLToPath(url)}.map`;
+      maps.set(url, fs.existsSync(file) ? new SourceMap(JSON.parse(fs.readFileSync(file, 'utf8'))) : undefined);
+    }
+    return maps.get(url);
+  };
+  for (const node of nodes) {
+    const frame = node.callFrame;
+    if (!frame.url.startsWith('file://') || !frame.url.includes('/dist/')) continue;
+    const entry = mapOf(frame.url)?.findEntry(frame.lineNumber, frame.columnNumber);
+    if (!entry || !('originalSource' in entry)) continue;
+    // esbuild writes sources relative to the map's own directory.
+    frame.url = pathToFileURL(path.resolve(path.dirname(fileURLToPath(frame.url)), entry.originalSource)).href;
+    frame.lineNumber = entry.originalLine;
+    frame.columnNumber = entry.originalColumn;
+  }
 }
 
 /** `requests`: how many requests the profiled run answered, to print the busy time per request. */
@@ -53,7 +79,7 @@ export function summarizeProfile(file: string, top = 15, requests?: number): str
     const seen = new Set<string>();
     for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
       const frame = byId.get(at)!;
-      if (!frame.callFrame.url.includes('/dist/src/')) continue;
+      if (!isOurs(frame.callFrame.url)) continue;
       const key = label(frame);
       if (!seen.has(key)) add(inclusive, key, delta), seen.add(key);
     }
@@ -81,7 +107,7 @@ export function summarizeProfile(file: string, top = 15, requests?: number): str
     ...list(self, top),
     'Self time by area:',
     ...list(area, 12),
-    `Our code (dist/src), inclusive time:`,
+    `Our code (src/), inclusive time:`,
     ...list(inclusive, top),
   ];
 }
@@ -152,9 +178,11 @@ function shortUrl(url: string): string {
   const clean = url.replace(/^file:\/\//, '');
   const nm = clean.lastIndexOf('/node_modules/');
   if (nm >= 0) return clean.slice(nm + '/node_modules/'.length);
-  const dist = clean.indexOf('/dist/');
-  return dist >= 0 ? clean.slice(dist + 1) : clean;
+  const ours = clean.lastIndexOf('/src/');
+  return ours >= 0 ? clean.slice(ours + 1) : clean;
 }
+
+const isOurs = (url: string) => url.includes('/src/') && !url.includes('/node_modules/');
 
 function areaOf(node: ProfileNode): string {
   const { functionName, url } = node.callFrame;
@@ -165,7 +193,7 @@ function areaOf(node: ProfileNode): string {
     const rest = url.slice(nm + '/node_modules/'.length).split('/');
     return rest[0]!.startsWith('@') ? `${rest[0]}/${rest[1]}` : rest[0]!;
   }
-  const m = /\/dist\/(src\/[^/]+)\//.exec(url);
+  const m = /\/(src\/[^/]+)\//.exec(url);
   return m ? `ours: ${m[1]}` : url;
 }
 

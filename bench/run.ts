@@ -43,7 +43,7 @@ async function main(options: BenchOptions): Promise<number> {
   };
   if (options.build === 'always' || (options.build === 'if-stale' && distIsStale())) {
     const built = build();
-    log(`npm run build: ${built.ok ? 'ok' : 'FAILED (going on with dist/ as emitted)'} in ${(built.ms / 1000).toFixed(1)} s`);
+    log(`npm run build: ${built.ok ? 'ok' : 'FAILED'} in ${(built.ms / 1000).toFixed(1)} s`);
     if (!built.ok) log(built.output.split('\n').slice(0, 10).join('\n'));
   }
   if (!fs.existsSync(path.join(RESULTS_DIR, '..', '..', 'dist', 'src', 'main.js'))) throw new Error('dist/src/main.js missing: run npm run build');

@@ -8,7 +8,8 @@ import type * as Serving from '../src/serving.js';
 
 /**
  * The server under test, in its own process: exactly what `node dist/src/main.js serve` does
- * (loadConfig from the environment, then startServing, built code from dist/), plus an IPC channel the benchmark uses to read this process's memory (after a forced
+ * (loadConfig from the environment, then startServing, from the same bundle in dist/, whose build
+ * makes these three modules entry points), plus an IPC channel the benchmark uses to read this process's memory (after a forced
  * GC, hence --expose-gc) and to start/stop a CPU profile around one measurement window. No endpoint
  * is added.
  *
