@@ -367,6 +367,18 @@ describe('audit log', () => {
     }
     expect(writes).toEqual([path.join('src', 'core', 'maintenance.ts') + ':auditEvent.deleteMany']);
 
+    // The database refuses what the code never does (migration audit_append_only): rewriting a row,
+    // erasing recent ones, emptying the table.
+    const recent = (await prisma().auditEvent.findFirst({ orderBy: { createdAt: 'desc' } }))!;
+    const refusals = [
+      `UPDATE audit_events SET reason = 'rewritten' WHERE id = '${recent.id}'`,
+      `DELETE FROM audit_events WHERE id = '${recent.id}'`,
+      'TRUNCATE audit_events',
+    ];
+    for (const statement of refusals) await expect(prisma().$executeRawUnsafe(statement), statement).rejects.toThrow(/append-only/);
+    await expect(pruneAuditEvents(prisma(), 1, Date.now() + 2 * 86_400_000)).rejects.toThrow(/append-only/);
+    expect(await prisma().auditEvent.findUnique({ where: { id: recent.id } })).toEqual(recent);
+
     const old = randomUUID();
     await prisma().auditEvent.create({
       data: { id: old, accountId: env.account.accountId, actorType: 'SYSTEM', action: 'KEYS_ROTATED', createdAt: new Date(Date.now() - 400 * 86_400_000) },
