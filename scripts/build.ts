@@ -39,10 +39,10 @@ await build({
   target: 'node20',
   sourcemap: true,
   // Less text to scan at start (~0.15 s on one core here); identifiers are kept for stack traces and
-  // profiles, and so are function and class names that scope hoisting would otherwise suffix.
+  // profiles. Not `keepNames`: it wraps closures in a call that defines their `name`, which the
+  // exchange paid per request and each subscription in memory (bench/FINDINGS.md).
   minifyWhitespace: true,
   minifySyntax: true,
-  keepNames: true,
   chunkNames: 'chunks/[name]-[hash]',
   external: ['@electric-sql/pglite', '@electric-sql/pglite/*', 'bufferutil', 'utf-8-validate'],
   // CommonJS dependencies (graphql, pg, pino...) call require(); an ES module has none of its own.
