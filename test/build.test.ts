@@ -22,7 +22,9 @@ const SECRET = 'built-client-secret-CANARY-41c9';
 
 describe('the built server (npm run build)', () => {
   // Inside the repository: the server finds prisma/migrations by walking up from its own files.
-  const outdir = fs.mkdtempSync(path.resolve('node_modules/.cache/oi-build-test-'));
+  const cache = path.resolve('node_modules/.cache');
+  fs.mkdirSync(cache, { recursive: true });
+  const outdir = fs.mkdtempSync(path.join(cache, 'oi-build-test-'));
   const main = path.join(outdir, 'src', 'main.js');
   let database: TestDatabase;
   let env: Record<string, string>;
