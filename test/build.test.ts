@@ -7,7 +7,7 @@ import { TestBrowser, loginAtProvider } from './support/browser.js';
 import { createTestDatabase, testKeysEnv, usingPostgres, type TestDatabase } from './support/database.js';
 import { startFakeProvider, type FakeProvider } from './support/fake-provider.js';
 import { exchange } from './support/flow.js';
-import { freePort } from './support/server.js';
+import { freePort, gql, waitUntilAnswering } from './support/server.js';
 
 /**
  * What `npm start` and the CLI run is the bundle `npm run build` writes (scripts/build.ts), not the
@@ -33,15 +33,11 @@ describe('the built server (npm run build)', () => {
   let url: string;
   let logged = '';
 
+  // Plain query strings: these operations exist only here, so they need no generated types.
   const graphql = async <T>(query: string, variables: Record<string, unknown>, key: string): Promise<T> => {
-    const response = await fetch(`${url}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Key ${key}` },
-      body: JSON.stringify({ query, variables }),
-    });
-    const body = (await response.json()) as { data?: T; errors?: unknown };
-    if (!body.data || body.errors) throw new Error(`GraphQL ${response.status}: ${JSON.stringify(body.errors)}`);
-    return body.data;
+    const result = await gql<T, Record<string, unknown>>(url, query, variables, key);
+    if (!result.data || result.errors) throw new Error(`GraphQL ${result.status}: ${JSON.stringify(result.errors)}`);
+    return result.data;
   };
 
   beforeAll(async () => {
@@ -82,7 +78,7 @@ describe('the built server (npm run build)', () => {
 
     server = spawn(process.execPath, [main, 'serve'], { env, stdio: 'pipe' });
     server.stderr!.on('data', (chunk: Buffer) => (logged += chunk.toString('utf8')));
-    for (let i = 0; i < 150 && !(await fetch(`${url}/healthz`).then((r) => r.ok, () => false)); i++) await new Promise((r) => setTimeout(r, 200));
+    await waitUntilAnswering(`${url}/healthz`, 150);
     expect(logged).toContain('oauth-integrations listening');
 
     const { addDataSource } = await graphql<{ addDataSource: { id: string } }>(
@@ -110,7 +106,7 @@ describe('the built server (npm run build)', () => {
     // Not authorized yet: the answer carries a login URL, which needed the provider's metadata (undici).
     const refused = await exchange(url, contentKey, sessionToken);
     expect(refused.json).toMatchObject({ code: 214, payload: { reason: 'NOT_AUTHORIZED' } });
-    const { response } = await loginAtProvider(new TestBrowser(), refused.json.payload.authorization_url as string, {
+    const { response, finalUrl: callbackUrl } = await loginAtProvider(new TestBrowser(), refused.json.payload.authorization_url as string, {
       login: 'alice',
       stopAt: (u) => u.includes('/v1/integrations/callback'),
     });
@@ -137,6 +133,10 @@ describe('the built server (npm run build)', () => {
     await new Promise((r) => server!.once('exit', r));
     expect(server.exitCode).toBe(0);
     expect(logged).toContain('shutting down');
-    for (const secret of [SECRET, adminKey, contentKey, sessionToken, accessToken]) expect(logged).not.toContain(secret);
+    const callback = new URL(callbackUrl).searchParams;
+    const code = callback.get('code')!;
+    const state = callback.get('state')!;
+    expect(code && state).toBeTruthy();
+    for (const secret of [SECRET, adminKey, contentKey, sessionToken, accessToken, code, state]) expect(logged).not.toContain(secret);
   });
 });

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from './support/server.js';
+import { freePort, waitUntilAnswering } from './support/server.js';
 import { usingPostgres } from './support/database.js';
 import { createServices } from '../src/app.js';
 import { loadConfig } from '../src/infra/config.js';
@@ -66,10 +66,7 @@ describe.skipIf(usingPostgres)('command line on the embedded database', () => {
     server.stderr.on('data', (chunk: Buffer) => (logged += chunk.toString('utf8')));
     try {
       const url = `http://127.0.0.1:${port}`;
-      for (let i = 0; i < 100; i++) {
-        if (await fetch(`${url}/__ping__`).then((r) => r.ok, () => false)) break;
-        await new Promise((r) => setTimeout(r, 200));
-      }
+      await waitUntilAnswering(`${url}/__ping__`, 100);
       // The line an operator reads first: where the start went, in whole milliseconds.
       const listening = logged.split('\n').find((line) => line.includes('oauth-integrations listening'));
       const { startup } = JSON.parse(listening ?? '{}') as { startup?: Record<string, unknown> };

@@ -66,6 +66,14 @@ export async function startTestServer(
   };
 }
 
+/** Polls `url` every 200 ms until it answers 2xx or `attempts` run out (a server started in another process). */
+export async function waitUntilAnswering(url: string, attempts: number): Promise<void> {
+  for (let i = 0; i < attempts; i++) {
+    if (await fetch(url).then((r) => r.ok, () => false)) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
 export interface GraphQLResult<T = Record<string, unknown>> {
   status: number;
   data?: T | null;
