@@ -44,6 +44,8 @@ await build({
   minifyWhitespace: true,
   minifySyntax: true,
   chunkNames: 'chunks/[name]-[hash]',
+  // Dependencies that detect Node in a way a bundle defeats, replaced by what they would pick in Node.
+  alias: { '@apollo/utils.createhash': './scripts/bundle-shims/apollo-createhash.ts' },
   external: ['@electric-sql/pglite', '@electric-sql/pglite/*', 'bufferutil', 'utf-8-validate'],
   // CommonJS dependencies (graphql, pg, pino...) call require(); an ES module has none of its own.
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },

@@ -1,0 +1,13 @@
+/**
+ * Stands in for `@apollo/utils.createhash` in the bundle.
+ *
+ * That package picks Node's crypto only when `module.require` exists, which holds in Node's own
+ * CommonJS loader but not in esbuild's module wrapper, so bundled it fell back to `sha.js`, a
+ * SHA-256 in plain JavaScript, for the hash Apollo computes of every query's text
+ * (bench/FINDINGS.md, "Apollo's query hash in the bundle").
+ */
+import { createHash as nodeCreateHash } from 'node:crypto';
+
+export function createHash(kind: string) {
+  return nodeCreateHash(kind);
+}
