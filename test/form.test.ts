@@ -37,6 +37,14 @@ describe('parseForm (the credential exchange body)', () => {
     expect(parseForm(raw)).toEqual(reference(raw));
   });
 
+  it('decodes repeated and many distinct escaped parts alike (recently decoded parts are remembered)', () => {
+    const bodies = Array.from({ length: 600 }, (_, i) => `k${i % 300}=v%2B${i % 300}+%E2%82%AC&grant_type=urn%3Aietf%3Aparams`);
+    for (const raw of [...bodies, ...bodies.reverse()]) expect(parseForm(raw), raw).toEqual(reference(raw));
+    const long = `k=${'%41'.repeat(100)}`;
+    expect(parseForm(long).get('k')).toBe('A'.repeat(100));
+    expect(parseForm(long).get('k')).toBe('A'.repeat(100));
+  });
+
   it('agrees with URLSearchParams on random bodies of form characters', () => {
     const alphabet = ['a', 'b', '=', '&', '+', '%', '2', 'B', 'E', '8', 'z', '\u00e9', ' '];
     let seed = 42;

@@ -23,8 +23,13 @@ export interface ViewerSession {
 }
 
 export class SessionTokenService {
-  /** Verified tokens, kept until they expire: verification is on the credential hot path. */
-  private readonly verified = new Map<string, ViewerSession>();
+  /**
+   * Verified tokens, kept until they expire: verification is on the credential hot path. Keyed by the
+   * signature's tail, not the whole token: each request brings the token as a fresh string, and hashing
+   * all ~370 characters for the lookup cost ~0.4 µs of the exchange's ~20. The entry holds the token,
+   * and only an identical one is answered from it.
+   */
+  private readonly verified = new Map<string, { token: string; session: ViewerSession }>();
 
   constructor(
     private readonly prisma: PrismaClient,
@@ -62,13 +67,13 @@ export class SessionTokenService {
    * A token already verified and not expired is answered synchronously (the credential hot path).
    */
   verify(token: string): MaybePromise<ViewerSession> {
-    const cached = this.verified.get(token);
-    if (cached && cached.expiresAt * 1000 > Date.now()) return cached;
+    const cached = this.verified.get(cacheKey(token));
+    if (cached?.token === token && cached.session.expiresAt * 1000 > Date.now()) return cached.session;
     return this.verifySignature(token);
   }
 
   private async verifySignature(token: string): Promise<ViewerSession> {
-    this.verified.delete(token);
+    if (this.verified.get(cacheKey(token))?.token === token) this.verified.delete(cacheKey(token));
     if (token.length > 4096) throw invalidSession();
     try {
       const { payload } = await jwtVerify(token, this.signingKey, {
@@ -87,7 +92,7 @@ export class SessionTokenService {
         expiresAt: payload.exp! + 60,
       };
       if (this.verified.size > 100_000) this.verified.clear();
-      this.verified.set(token, session);
+      this.verified.set(cacheKey(token), { token, session });
       return session;
     } catch (error) {
       if (error instanceof AppError || error instanceof joseErrors.JOSEError) throw invalidSession();
@@ -95,5 +100,8 @@ export class SessionTokenService {
     }
   }
 }
+
+/** The last 32 characters of an HS256 signature: 192 bits that only the signing key can choose. */
+const cacheKey = (token: string) => token.slice(-32);
 
 const invalidSession = () => new AppError('INVALID_SESSION_TOKEN', 'The session token is invalid or expired');
