@@ -27,11 +27,11 @@ describe('SessionTokenService.verify and its cache of verified tokens', () => {
     expect(sessions.verify(token)).toMatchObject(session);
 
     // Another viewer's claims under the first token's signature: the cache is keyed by the
-    // signature's tail, so this lands on the same entry and must still be refused.
+    // signature's end, so this lands on the same entry and must still be refused.
     const [header, , signature] = token.split('.') as [string, string, string];
     const otherClaims = Buffer.from(JSON.stringify({ acc: 'account-1', sub: 'viewer-2', aud: 'urn:oauth-integrations:content:content-1' })).toString('base64url');
     const forged = `${header}.${otherClaims}.${signature}`;
-    expect(forged.slice(-32)).toBe(token.slice(-32));
+    expect(forged.slice(-8)).toBe(token.slice(-8));
     expect(await refusal(sessions.verify(forged))).toBe('INVALID_SESSION_TOKEN');
 
     // The refusal did not evict the genuine token's entry.

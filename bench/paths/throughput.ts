@@ -67,11 +67,7 @@ export async function graphqlHotPath(ctx: ThroughputContext): Promise<Row> {
   const subjectProfile = await maybeProfile(ctx, 'graphql-hot-path', subject, row);
   // Both sides run on our server: their profiles side by side show where the difference goes.
   const anchorProfile = await maybeProfile(ctx, 'graphql-typename', typenameTarget(ctx.env.server), row);
-  if (subjectProfile && anchorProfile) {
-    const file = path.join(ctx.profileDir!, 'graphql-hot-path-vs-typename.txt');
-    fs.writeFileSync(file, `${compareProfiles(subjectProfile, anchorProfile).join('\n')}\n`);
-    row.notes!.push(`the two profiles compared function by function: ${path.relative(process.cwd(), file)}`);
-  }
+  if (subjectProfile && anchorProfile) writeComparison(ctx, 'graphql-hot-path-vs-typename.txt', subjectProfile, anchorProfile, row);
   return row;
 }
 
@@ -94,8 +90,16 @@ export async function manyViewers(ctx: ThroughputContext): Promise<Row> {
   const result = await compare(ctx.load, anchor, subject, ctx);
   const row = comparisonRow('4', `${viewers.length.toLocaleString('en-US')} viewers at random (REST)`, '1 viewer', result, 0.8, '>= 80% of 1-viewer path');
   row.notes!.push('both sides use the per-request body mode of the load generator, so its 1-viewer number differs from row 1');
-  await maybeProfile(ctx, 'many-viewers', subject, row);
+  const subjectProfile = await maybeProfile(ctx, 'many-viewers', subject, row);
+  const anchorProfile = await maybeProfile(ctx, 'one-viewer', anchor, row);
+  if (subjectProfile && anchorProfile) writeComparison(ctx, 'many-viewers-vs-one-viewer.txt', subjectProfile, anchorProfile, row);
   return row;
+}
+
+function writeComparison(ctx: ThroughputContext, name: string, subject: ProfiledRun, anchor: ProfiledRun, row: Row): void {
+  const file = path.join(ctx.profileDir!, name);
+  fs.writeFileSync(file, `${compareProfiles(subject, anchor).join('\n')}\n`);
+  row.notes!.push(`the two profiles compared function by function: ${path.relative(process.cwd(), file)}`);
 }
 
 function comparisonRow(id: string, name: string, anchor: string, result: Comparison, minRatio: number, target: string): Row {
