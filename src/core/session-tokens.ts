@@ -74,7 +74,8 @@ export class SessionTokenService {
   }
 
   private async verifySignature(token: string): Promise<ViewerSession> {
-    if (this.verified.get(cacheKey(token))?.token === token) this.verified.delete(cacheKey(token));
+    const key = cacheKey(token);
+    if (this.verified.get(key)?.token === token) this.verified.delete(key);
     if (token.length > 4096) throw invalidSession();
     try {
       const { payload } = await jwtVerify(token, this.signingKey, {
@@ -94,7 +95,7 @@ export class SessionTokenService {
       };
       if (this.verified.size > 100_000) this.verified.clear();
       // A copy: the token arrives as a slice of the whole request body, which it would keep alive.
-      this.verified.set(cacheKey(token), { token: Buffer.from(token, 'latin1').toString('latin1'), session });
+      this.verified.set(key, { token: Buffer.from(token, 'latin1').toString('latin1'), session });
       return session;
     } catch (error) {
       if (error instanceof AppError || error instanceof joseErrors.JOSEError) throw invalidSession();
