@@ -30,7 +30,8 @@ export function parseForm(raw: string): Map<string, string> {
 /**
  * Escaped parts decoded recently. Clients send the same escaped constants on every exchange (posit-sdk's
  * `grant_type` and `subject_token_type` URNs): a lookup costs about half of `decodeURIComponent`. Short
- * parts only, and emptied when full, so what a client varies cannot make it grow.
+ * parts only, and emptied when full, so what a client varies cannot make it grow. Session tokens
+ * (~370 characters, and base64url needs no escapes) are longer than the limit: no credential stays here.
  */
 const decodedParts = new Map<string, string>();
 const MEMO_PART_LENGTH = 128;
