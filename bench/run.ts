@@ -173,7 +173,7 @@ async function main(options: BenchOptions): Promise<number> {
   info.finishedAt = new Date().toISOString();
   info.totalSeconds = Math.round((performance.now() - started) / 100) / 10;
   writeJson(options.out, info, rows, table);
-  process.stdout.write(`\n${table}\n\nmode ${info.mode}, ${info.totalSeconds} s, commit ${info.git.commit.slice(0, 8)}${info.git.dirtySrc ? ' + uncommitted src/' : ''}, ${info.database}, results in ${path.relative(process.cwd(), options.out)}\n`);
+  process.stdout.write(`\n${table}\n\nmode ${info.mode}, ${info.totalSeconds} s, commit ${info.git.commit.slice(0, 8)}${info.git.dirtySrc ? ' + uncommitted src/' : ''}, ${info.database}, ${info.machine.cpus} × ${info.machine.model} (ratios differ by machine: bench/FINDINGS.md), results in ${path.relative(process.cwd(), options.out)}\n`);
   if (errors.length) {
     process.stderr.write(`\nThe benchmark could not measure every path:\n${errors.join('\n\n')}\n`);
     return 1;
