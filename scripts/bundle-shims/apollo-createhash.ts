@@ -6,8 +6,4 @@
  * SHA-256 in plain JavaScript, for the hash Apollo computes of every query's text
  * (bench/FINDINGS.md, "Apollo's query hash back on Node's crypto in the bundle").
  */
-import { createHash as nodeCreateHash } from 'node:crypto';
-
-export function createHash(kind: string) {
-  return nodeCreateHash(kind);
-}
+export { createHash } from 'node:crypto';

@@ -39,13 +39,13 @@ const MEMO_ENTRIES = 256;
 
 /** undefined when the part holds a malformed escape: the standard parser's lenient rules then apply. */
 function decodeFormPart(part: string): string | undefined {
-  if (!part.includes('%')) return part.includes('+') ? part.replaceAll('+', ' ') : part;
+  if (!part.includes('%')) return plusAsSpace(part);
   const memo = part.length <= MEMO_PART_LENGTH;
   const known = memo ? decodedParts.get(part) : undefined;
   if (known !== undefined) return known;
   let decoded: string;
   try {
-    decoded = decodeURIComponent(part.includes('+') ? part.replaceAll('+', ' ') : part);
+    decoded = decodeURIComponent(plusAsSpace(part));
   } catch {
     return undefined;
   }
@@ -55,6 +55,8 @@ function decodeFormPart(part: string): string | undefined {
   }
   return decoded;
 }
+
+const plusAsSpace = (part: string) => (part.includes('+') ? part.replaceAll('+', ' ') : part);
 
 /** Malformed escapes are rare and never on the hot path: the WHATWG parser keeps them as text. */
 function viaUrlSearchParams(raw: string): Map<string, string> {
