@@ -38,6 +38,7 @@ export interface BenchOptions {
    * paths run (bench/FINDINGS.md: the open lead). Off by default: a real server lives through its set-up.
    */
   restartAfterSetup: boolean;
+  gcAfterSetup: boolean;
   /** NODE_ENV for the server process: `production` by default, as `npm start` sets it; '' keeps the bench's own. */
   nodeEnv: string;
   out: string;
@@ -66,6 +67,7 @@ export const USAGE = `Usage: npm run bench -- [options]
   --restart-after-setup   diagnostic: after the set-up, restart the server on the same database and exchange
                           every viewer once (caches warm again) before the paths; separates what the set-up's
                           traffic leaves in the process from what the viewers' data costs
+  --gc-after-setup        diagnostic: after the set-up, two full garbage collections in the server (no restart)
   --node-env <value>      NODE_ENV for the server (default: production, as npm start sets it; '' keeps the
                           bench's own environment; without production graphql-js runs development-only checks)
   --out <file>            JSON result file (bench/results/latest.json)
@@ -98,6 +100,7 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
       'no-build': { type: 'boolean', default: false },
       profile: { type: 'boolean', default: false },
       'restart-after-setup': { type: 'boolean', default: false },
+      'gc-after-setup': { type: 'boolean', default: false },
       out: { type: 'string' },
       'node-env': { type: 'string' },
       help: { type: 'boolean', default: false },
@@ -132,6 +135,7 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
     build: values.build ? 'always' : values['no-build'] ? 'never' : 'if-stale',
     profile: values.profile!,
     restartAfterSetup: values['restart-after-setup']!,
+    gcAfterSetup: values['gc-after-setup']!,
     nodeEnv: values['node-env'] ?? 'production',
     out: path.resolve(values.out ?? path.join(RESULTS_DIR, 'latest.json')),
   };
