@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import fs, { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { usingPostgres } from './support/database.js';
@@ -17,5 +18,25 @@ describe.runIf(process.env.CI && !usingPostgres)('benchmark quick mode', () => {
     const results = JSON.parse(readFileSync('bench/results/latest.json', 'utf8')) as { mode: string; rows: unknown[] };
     expect(results.mode).toBe('quick');
     expect(results.rows.length).toBeGreaterThanOrEqual(6);
+  });
+
+  it('compares two builds in alternating runs and puts dist/ back', { timeout: 240_000 }, async () => {
+    const cache = path.resolve('node_modules/.cache');
+    fs.mkdirSync(cache, { recursive: true });
+    const builds = ['before', 'after'].map((name) => {
+      const dir = path.join(fs.mkdtempSync(path.join(cache, 'oi-compare-')), name);
+      fs.cpSync('dist', dir, { recursive: true });
+      return dir;
+    });
+    fs.writeFileSync(path.join(builds[1]!, 'marker'), 'the second build');
+    const args = ['run', '-s', 'bench:compare', '--', '--builds', builds.join(','), '--pairs', '1', '--', '--quick', '--only', '6', '--startup-rounds', '1'];
+    const { stdout } = await run('npm', args, { timeout: 230_000, maxBuffer: 16 * 1024 * 1024 });
+    expect(stdout).toMatch(/^pair 1 before: .*6 \d/m);
+    expect(stdout).toMatch(/^pair 1 after: .*6 \d/m);
+    expect(stdout).toMatch(/^\| 6 \| after \| /m);
+    expect(fs.existsSync('dist/src/main.js')).toBe(true);
+    expect(fs.existsSync('dist/marker')).toBe(false);
+    expect(fs.readdirSync('.').filter((name) => name.startsWith('dist.compare-saved-'))).toEqual([]);
+    for (const dir of builds) fs.rmSync(path.dirname(dir), { recursive: true, force: true });
   });
 });
