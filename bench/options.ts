@@ -38,6 +38,7 @@ export interface BenchOptions {
    * paths run (bench/FINDINGS.md: the open lead). Off by default: a real server lives through its set-up.
    */
   restartAfterSetup: boolean;
+  /** Two full collections in the server after the set-up instead: its garbage apart from the rest it leaves. Off by default. */
   gcAfterSetup: boolean;
   /** NODE_ENV for the server process: `production` by default, as `npm start` sets it; '' keeps the bench's own. */
   nodeEnv: string;

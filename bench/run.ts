@@ -94,6 +94,7 @@ async function main(options: BenchOptions): Promise<number> {
       const after = await e.server.memory(); // runs two full collections first
       const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
       log(`--gc-after-setup: two full collections in the server; then heap ${mib(after.heapUsed)} used of ${mib(after.heapTotal)}, rss ${mib(after.rss)}`);
+      info.setup.collectedAfterSetup = { heapUsed: after.heapUsed, heapTotal: after.heapTotal, rss: after.rss };
     }
 
     // Path 3's viewers are authorized now so that their short-lived tokens go stale while 1, 2, 4 run.
