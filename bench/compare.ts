@@ -45,6 +45,9 @@ if (positionals.some((arg) => arg === '--build' || arg.startsWith('--out'))) thr
 const labels = uniqueLabels(builds);
 const results: Array<{ pair: number; label: string; rows: Row[] }> = [];
 const saved = `${DIST}.compare-saved-${process.pid}`;
+// Ctrl-C stops the bench run in progress too; this process then puts dist/ back (finally, below)
+// instead of dying with the user's build still set aside.
+process.on('SIGINT', () => {});
 if (fs.existsSync(DIST)) fs.renameSync(DIST, saved);
 fs.mkdirSync(OUT_DIR, { recursive: true });
 try {
@@ -57,16 +60,22 @@ try {
       const log = path.join(OUT_DIR, `${pair}-${label}.log`);
       const run = spawnSync(TSX, ['bench/run.ts', ...positionals, '--no-build', '--out', out], { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 * 2 ** 20 });
       fs.writeFileSync(log, `${run.stdout}${run.stderr}`);
-      if (run.status !== 0 || !fs.existsSync(out)) throw new Error(`the run of ${label} in pair ${pair} failed (exit ${run.status}): see ${log}`);
+      if (run.status !== 0 || !fs.existsSync(out)) {
+        throw new Error(`the run of ${label} in pair ${pair} failed (${run.signal ?? `exit ${run.status}`}): see ${log}`);
+      }
       const rows = (JSON.parse(fs.readFileSync(out, 'utf8')) as { rows: Row[] }).rows;
       results.push({ pair, label, rows });
       process.stdout.write(`pair ${pair} ${label}: ${rows.map((row) => `${row.id} ${resultOf(row)}`).join(', ')}\n`);
     });
   }
+} catch (error) {
+  process.stderr.write(`bench:compare: ${(error as Error).message}\n`);
+  process.exitCode = 1;
 } finally {
   fs.rmSync(DIST, { recursive: true, force: true });
   if (fs.existsSync(saved)) fs.renameSync(saved, DIST);
 }
+if (process.exitCode) process.exit();
 process.stdout.write(`\n${table().join('\n')}\n\nEach run's table and log: ${path.relative(ROOT, OUT_DIR)}/<pair>-<build>.{json,log}\n`);
 
 /** A row's ratio to its anchor where it has one, else its value (a count, a size) and latencies. */
