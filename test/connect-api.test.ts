@@ -199,6 +199,10 @@ describe('Connect REST surface (posit-sdk / connectapi wire protocol)', () => {
       expect(response.headers.get('content-type')).toMatch(/^application\/json/);
       expect(Object.keys(response.json).sort()).toEqual(['access_token', 'expires_in', 'issued_token_type', 'token_type']);
       expect(response.json).toMatchObject({ issued_token_type: ISSUED_TOKEN_TYPE, token_type: 'Bearer' });
+      // Written as text on the hot path: byte for byte what JSON.stringify gives, in RFC 8693's order.
+      expect(Object.keys(response.json)).toEqual(['access_token', 'issued_token_type', 'token_type', 'expires_in']);
+      expect(response.text).toBe(JSON.stringify(response.json));
+      expect(response.headers.get('content-length')).toBe(String(Buffer.byteLength(response.text)));
       expect(typeof response.json.access_token).toBe('string');
       expect(Number.isInteger(response.json.expires_in)).toBe(true);
       expect(response.json.expires_in).toBeGreaterThan(0);

@@ -41,10 +41,12 @@ export function collectBody(req: IncomingMessage, limit: number, onBody: (raw: s
   req.once('error', fail);
 }
 
+export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
+
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const payload = JSON.stringify(body);
   res.writeHead(status, {
-    'content-type': 'application/json; charset=utf-8',
+    'content-type': JSON_CONTENT_TYPE,
     'content-length': Buffer.byteLength(payload),
     'cache-control': 'no-store',
     ...headers,
