@@ -41,16 +41,18 @@ export function collectBody(req: IncomingMessage, limit: number, onBody: (raw: s
   req.once('error', fail);
 }
 
-export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers?: Record<string, string>): void {
+  sendJsonText(res, status, JSON.stringify(body), headers);
+}
 
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  const payload = JSON.stringify(body);
-  res.writeHead(status, {
-    'content-type': JSON_CONTENT_TYPE,
-    'content-length': Buffer.byteLength(payload),
-    'cache-control': 'no-store',
-    ...headers,
-  });
+/**
+ * JSON already serialized (the credential exchange writes its reply as text), with every JSON
+ * answer's headers. They go to writeHead as a flat list: no header object is built per reply.
+ */
+export function sendJsonText(res: ServerResponse, status: number, payload: string, headers?: Record<string, string>): void {
+  const head = ['content-type', 'application/json; charset=utf-8', 'content-length', String(Buffer.byteLength(payload)), 'cache-control', 'no-store'];
+  if (headers) for (const [name, value] of Object.entries(headers)) head.push(name, value);
+  res.writeHead(status, head);
   res.end(payload);
 }
 
