@@ -190,6 +190,18 @@ describe('data sources', () => {
     expect(() => server.services.dataSources.clientSecretOf(moved)).toThrow(expect.objectContaining({ code: 'DECRYPTION_FAILED' }));
   });
 
+  it('keeps names outside ASCII intact, in the mutation and the query', async () => {
+    // ÿ is one byte in latin1 and two in UTF-8, 🔑 four: a reply in any other encoding would not decode back.
+    const name = 'Entrepôt ÿ 🔑 倉庫';
+    const added = await call(server.url, AddDataSource, { input: databricksInput(name) }, other.admin.key);
+    expect(added.errors).toBeUndefined();
+    expect(added.data!.addDataSource.name).toBe(name);
+    const fetched = await call(server.url, GetDataSource, { id: added.data!.addDataSource.id }, other.admin.key);
+    expect(fetched.data!.dataSource!.name).toBe(name);
+    const removed = await call(server.url, RemoveDataSource, { id: added.data!.addDataSource.id }, other.admin.key);
+    expect(removed.errors).toBeUndefined();
+  });
+
   it('never returns or logs the secret', () => {
     for (const body of responses) expect(body).not.toContain('CANARY');
     expect(server.logs.join('\n')).not.toContain('CANARY');

@@ -4,6 +4,11 @@
  * sends one form per Databricks request. `new URLSearchParams(body)` decodes every character in a
  * JavaScript loop and was ~12% of the exchange's CPU time in `npm run bench`'s profile; slicing at `&`
  * and `=` and decoding only the parts that hold an escape costs about a third of that.
+ *
+ * What repeats on every exchange (the names, posit-sdk's escaped URNs) is compared with `===` rather
+ * than looked up in a hash map: a map hashes each new string over all its characters. That took a
+ * posit-sdk body from ~620 to ~360 ns in a stand-alone loop (bench/FINDINGS.md). `startsWith` in place
+ * would spare the slices but costs more than both.
  */
 export function parseForm(raw: string): Map<string, string> {
   const fields = new Map<string, string>();
@@ -14,7 +19,8 @@ export function parseForm(raw: string): Map<string, string> {
     if (end > start) {
       let equals = raw.indexOf('=', start);
       if (equals < 0 || equals > end) equals = end;
-      const name = decodeFormPart(raw.slice(start, equals));
+      const rawName = raw.slice(start, equals);
+      const name = knownName(rawName) ?? decodeFormPart(rawName);
       if (name === undefined) return viaUrlSearchParams(raw);
       if (!fields.has(name)) {
         const value = equals === end ? '' : decodeFormPart(raw.slice(equals + 1, end));
@@ -27,22 +33,33 @@ export function parseForm(raw: string): Map<string, string> {
   return fields;
 }
 
+/** The RFC 8693 names the exchange reads: a name equal to one is keyed by the constant, whose hash is known. */
+const KNOWN_NAMES = ['grant_type', 'subject_token_type', 'subject_token', 'requested_token_type', 'audience', 'resource'];
+
+function knownName(part: string): string | undefined {
+  for (let i = 0; i < KNOWN_NAMES.length; i++) if (KNOWN_NAMES[i] === part) return KNOWN_NAMES[i];
+  return undefined;
+}
+
 /**
  * Escaped parts decoded recently. Clients send the same escaped constants on every exchange (posit-sdk's
- * `grant_type` and `subject_token_type` URNs): a lookup costs about half of `decodeURIComponent`. Short
- * parts only, and emptied when full, so what a client varies cannot make it grow. Session tokens
- * (~370 characters, and base64url needs no escapes) are longer than the limit: no credential stays here.
+ * `grant_type` and `subject_token_type` URNs): comparing them with `===` costs a fraction of
+ * `decodeURIComponent`. Short parts only, a few slots reused in turn, so what a client varies cannot make
+ * it grow. Session tokens (~370 characters, and base64url needs no escapes) are longer than the limit:
+ * no credential stays here.
  */
-const decodedParts = new Map<string, string>();
 const MEMO_PART_LENGTH = 128;
-const MEMO_ENTRIES = 256;
+const recentEscapes: { part: string; decoded: string }[] = [];
+const RECENT_ESCAPES = 8;
+let nextSlot = 0;
 
 /** undefined when the part holds a malformed escape: the standard parser's lenient rules then apply. */
 function decodeFormPart(part: string): string | undefined {
   if (!part.includes('%')) return plusAsSpace(part);
   const memo = part.length <= MEMO_PART_LENGTH;
-  const known = memo ? decodedParts.get(part) : undefined;
-  if (known !== undefined) return known;
+  if (memo) {
+    for (let i = 0; i < recentEscapes.length; i++) if (recentEscapes[i]!.part === part) return recentEscapes[i]!.decoded;
+  }
   let decoded: string;
   try {
     decoded = decodeURIComponent(plusAsSpace(part));
@@ -50,8 +67,8 @@ function decodeFormPart(part: string): string | undefined {
     return undefined;
   }
   if (memo) {
-    if (decodedParts.size >= MEMO_ENTRIES) decodedParts.clear();
-    decodedParts.set(part, decoded);
+    recentEscapes[nextSlot] = { part, decoded };
+    nextSlot = (nextSlot + 1) % RECENT_ESCAPES;
   }
   return decoded;
 }
