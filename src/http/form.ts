@@ -34,7 +34,7 @@ export function parseForm(raw: string): Map<string, string> {
 }
 
 /** The RFC 8693 names the exchange reads: a name equal to one is keyed by the constant, whose hash is known. */
-const KNOWN_NAMES = ['grant_type', 'subject_token_type', 'subject_token', 'requested_token_type', 'audience', 'resource'];
+const KNOWN_NAMES = ['grant_type', 'subject_token_type', 'subject_token', 'requested_token_type', 'audience'];
 
 function knownName(part: string): string | undefined {
   for (let i = 0; i < KNOWN_NAMES.length; i++) if (KNOWN_NAMES[i] === part) return KNOWN_NAMES[i];
