@@ -40,6 +40,11 @@ export interface BenchOptions {
   restartAfterSetup: boolean;
   /** Two full collections in the server after the set-up instead: its garbage apart from the rest it leaves. Off by default. */
   gcAfterSetup: boolean;
+  /**
+   * Diagnostic: after path 1, the floor's handler served from the server's own process, against the
+   * floor in its own: what the process costs any request, apart from what our route does. Off by default.
+   */
+  inProcessFloor: boolean;
   /** NODE_ENV for the server process: `production` by default, as `npm start` sets it; '' keeps the bench's own. */
   nodeEnv: string;
   out: string;
@@ -69,6 +74,8 @@ export const USAGE = `Usage: npm run bench -- [options]
                           every viewer once (caches warm again) before the paths; separates what the set-up's
                           traffic leaves in the process from what the viewers' data costs
   --gc-after-setup        diagnostic: after the set-up, two full garbage collections in the server (no restart)
+  --in-process-floor      diagnostic, with path 1: the floor's handler on a port of its own inside the server's
+                          process, measured against the floor in its own process (row 1f, not judged)
   --node-env <value>      NODE_ENV for the server (default: production, as npm start sets it; '' keeps the
                           bench's own environment; without production graphql-js runs development-only checks)
   --out <file>            JSON result file (bench/results/latest.json)
@@ -102,6 +109,7 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
       profile: { type: 'boolean', default: false },
       'restart-after-setup': { type: 'boolean', default: false },
       'gc-after-setup': { type: 'boolean', default: false },
+      'in-process-floor': { type: 'boolean', default: false },
       out: { type: 'string' },
       'node-env': { type: 'string' },
       help: { type: 'boolean', default: false },
@@ -137,6 +145,7 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
     profile: values.profile!,
     restartAfterSetup: values['restart-after-setup']!,
     gcAfterSetup: values['gc-after-setup']!,
+    inProcessFloor: values['in-process-floor']!,
     nodeEnv: values['node-env'] ?? 'production',
     out: path.resolve(values.out ?? path.join(RESULTS_DIR, 'latest.json')),
   };

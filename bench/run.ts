@@ -9,7 +9,7 @@ import { firstExchanges } from './paths/first-exchange.js';
 import { refreshCoalescing, startSiblings, type RefreshViewer } from './paths/refresh.js';
 import { startUp } from './paths/startup.js';
 import { subscriptionFanOut } from './paths/subscriptions.js';
-import { graphqlHotPath, manyViewers, restHotPath, type ThroughputContext } from './paths/throughput.js';
+import { floorInServerProcess, graphqlHotPath, manyViewers, restHotPath, type ThroughputContext } from './paths/throughput.js';
 import { RESULTS_DIR, build, distIsStale, hasTaskset, pinSelf } from './processes.js';
 import { gitInfo, machineInfo, renderTable, writeJson, type Row, type RunInfo } from './report.js';
 import { startAnchorProcess } from './server.js';
@@ -122,6 +122,7 @@ async function main(options: BenchOptions): Promise<number> {
       };
       try {
         if (want(1)) await attempt('1 REST exchange hot path', () => restHotPath(ctx));
+        if (want(1) && options.inProcessFloor) await attempt("1f the floor's handler in the server's process", () => floorInServerProcess(ctx));
         if (want(2)) await attempt('2 GraphQL oauthCredentials hot path', () => graphqlHotPath(ctx));
         if (want(4)) await attempt('4 many viewers at random', () => manyViewers(ctx));
       } finally {

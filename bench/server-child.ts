@@ -1,21 +1,29 @@
 import fs from 'node:fs';
+import type { AddressInfo } from 'node:net';
 import { Session } from 'node:inspector/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type * as Config from '../src/infra/config.js';
 import type * as Logger from '../src/infra/logger.js';
 import type * as Serving from '../src/serving.js';
+import type * as Floor from './anchor-server.js';
 
 /**
  * The server under test, in its own process: exactly what `node dist/src/main.js serve` does
  * (loadConfig from the environment, then startServing, from the same bundle in dist/, whose build
  * makes these three modules entry points), plus an IPC channel the benchmark uses to read this process's memory (after a forced
  * GC, hence --expose-gc) and to start/stop a CPU profile around one measurement window. No endpoint
- * is added.
+ * is added to our server; `--in-process-floor` asks for the floor's handler (bench/anchor-server.ts)
+ * on a port of its own in this process.
  *
  * Runs on bare node (transpiled by bench/processes.ts); BENCH_ROOT points at the repository.
  */
-type Message = { type: 'memory' } | { type: 'profile-start' } | { type: 'profile-stop'; file: string } | { type: 'stop' };
+type Message =
+  | { type: 'memory' }
+  | { type: 'profile-start' }
+  | { type: 'profile-stop'; file: string }
+  | { type: 'floor-start'; module: string }
+  | { type: 'stop' };
 
 const root = process.env.BENCH_ROOT ?? process.cwd();
 const load = <T>(relative: string): Promise<T> => import(pathToFileURL(path.join(root, 'dist', relative)).href) as Promise<T>;
@@ -31,8 +39,10 @@ async function main() {
   const config = loadConfig();
   const { services, running } = await startServing(config, createLogger(config.logLevel, process.stderr));
   let profiler: Session | undefined;
+  let closeFloor = () => {};
 
   const shutdown = async () => {
+    closeFloor();
     await running.close();
     await services.close();
     process.exit(0);
@@ -59,6 +69,16 @@ async function main() {
           profiler = undefined;
           fs.writeFileSync(message.file, JSON.stringify(profile));
           return send({ type: 'profile-stopped', file: message.file });
+        }
+        case 'floor-start': {
+          const { createFloorServer } = (await import(pathToFileURL(message.module).href)) as typeof Floor;
+          const floor = createFloorServer();
+          await new Promise<void>((resolve) => floor.listen(0, '127.0.0.1', resolve));
+          closeFloor = () => {
+            floor.closeAllConnections();
+            floor.close();
+          };
+          return send({ type: 'floor-started', port: (floor.address() as AddressInfo).port });
         }
         case 'stop':
           return shutdown();

@@ -15,6 +15,8 @@ export interface ServerProcess {
   readyMs: number;
   memory(): Promise<NodeJS.MemoryUsage>;
   profile(file: string, during: () => Promise<void>): Promise<void>;
+  /** The floor's handler (bench/anchor-server.ts) on a port of its own inside this process. */
+  startInProcessFloor(): Promise<AnchorProcess>;
   stop(): Promise<void>;
 }
 
@@ -48,6 +50,11 @@ export async function startServerProcess({ env, core, logName }: StartOptions): 
       } finally {
         await request(child, { type: 'profile-stop', file }, 'profile-stopped');
       }
+    },
+    startInProcessFloor: async () => {
+      const started = await request<{ type: 'floor-started'; port: number }>(child, { type: 'floor-start', module: compileChild('anchor-server') }, 'floor-started');
+      // Closed with the server process.
+      return { url: `http://127.0.0.1:${started.port}`, pid: child.pid, stop: async () => {} };
     },
     stop: () => stop(child),
   };

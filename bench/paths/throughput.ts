@@ -51,6 +51,21 @@ export async function restHotPath(ctx: ThroughputContext): Promise<Row> {
   return row;
 }
 
+/**
+ * Diagnostic row 1f (`--in-process-floor`): the floor's own handler, served from a second node:http
+ * server inside our server's process, against the floor in its own process. Both do the same work;
+ * the difference is what running inside a process that also serves GraphQL, OAuth and the database
+ * costs Node's HTTP and stream internals. Not judged: no target speaks of it.
+ */
+export async function floorInServerProcess(ctx: ThroughputContext): Promise<Row> {
+  const viewer = ctx.viewers[0]!;
+  const inProcess = await ctx.env.server.startInProcessFloor();
+  const result = await compare(ctx.load, floorTarget(ctx.anchor, ctx.env.main.contentKey, viewer.sessionToken), floorTarget(inProcess, ctx.env.main.contentKey, viewer.sessionToken), ctx);
+  const row = comparisonRow('1f', "the floor's handler in our server's process", 'node:http floor', result, null, 'diagnostic (path 1: how much of its gap is the process)');
+  row.notes!.push('the same handler and request on both sides: the ratio is the most path 1 could reach in that process');
+  return row;
+}
+
 export async function graphqlHotPath(ctx: ThroughputContext): Promise<Row> {
   const viewer = ctx.viewers[0]!;
   const variables = { sessionToken: viewer.sessionToken };
@@ -102,7 +117,8 @@ function writeComparison(ctx: ThroughputContext, name: string, subject: Profiled
   row.notes!.push(`the two profiles compared function by function: ${path.relative(process.cwd(), file)}`);
 }
 
-function comparisonRow(id: string, name: string, anchor: string, result: Comparison, minRatio: number, target: string): Row {
+/** `minRatio` null: a diagnostic row, measured and shown but not judged. */
+function comparisonRow(id: string, name: string, anchor: string, result: Comparison, minRatio: number | null, target: string): Row {
   const notes: string[] = [];
   const invalid = result.subject.failures > 0 || result.anchor.failures > 0;
   if (invalid) {
@@ -127,7 +143,7 @@ function comparisonRow(id: string, name: string, anchor: string, result: Compari
     anchorRps: result.anchor.requestsPerSecond,
     ratio: result.ratio,
     target,
-    pass: invalid ? null : result.ratio >= minRatio,
+    pass: invalid || minRatio === null ? null : result.ratio >= minRatio,
     notes,
     details: result,
   };
