@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuthorizationStore } from '../src/core/authorizations.js';
 import { graphql } from './generated/gql.js';
@@ -228,6 +229,53 @@ describe('Connect REST surface (posit-sdk / connectapi wire protocol)', () => {
         const response = await api(url, 'POST', CREDENTIALS_PATH, { key: env.contentKey, raw, headers: { 'content-type': 'application/json' } });
         expect(response.status, `JSON body ${raw}: ${response.text}`).toBe(400);
         expectConnectError(response, 400);
+      }
+    });
+
+    it('parses each request on a kept-alive connection as sent: another viewer, another content type or a bad field is never answered as the last one', async () => {
+      // The route remembers the last body each connection sent (posit-sdk repeats it on every call).
+      const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+      const ports = new Set<number>();
+      const send = (contentType: string, body: string) =>
+        new Promise<{ status: number; json: any }>((resolve, reject) => {
+          const request = http.request(`${url}${CREDENTIALS_PATH}`, {
+            method: 'POST',
+            agent,
+            headers: { authorization: `Key ${env.contentKey}`, 'content-type': contentType },
+          });
+          request.on('socket', (socket) => socket.once('connect', () => ports.add(socket.localPort!)));
+          request.on('response', (response) => {
+            let text = '';
+            response.setEncoding('utf8');
+            response.on('data', (chunk: string) => (text += chunk));
+            response.on('end', () => resolve({ status: response.statusCode!, json: JSON.parse(text) }));
+          });
+          request.on('error', reject);
+          request.end(body);
+        });
+      const FORM = 'application/x-www-form-urlencoded';
+      const formOf = (token: string, overrides: Record<string, string | undefined> = {}) => new URLSearchParams(exchangeForm(token, overrides) as Record<string, string>).toString();
+      const subjectOf = async (response: { status: number; json: any }) => {
+        expect(response.status, JSON.stringify(response.json)).toBe(200);
+        return (await env.provider.introspect(response.json.access_token)).sub;
+      };
+      try {
+        expect(await subjectOf(await send(FORM, formOf(aliceToken)))).toBe('alice');
+        expect(await subjectOf(await send(FORM, formOf(aliceToken)))).toBe('alice');
+        expect(await subjectOf(await send(FORM, formOf(bobToken)))).toBe('bob');
+        expect(await subjectOf(await send(FORM, formOf(aliceToken)))).toBe('alice');
+        // The same bytes under another content type are parsed as that type: not JSON, so 400.
+        const asJson = await send('application/json', formOf(aliceToken));
+        expect(asJson.status).toBe(400);
+        expect(typeof asJson.json.code).toBe('number');
+        expect(await subjectOf(await send(FORM, formOf(aliceToken)))).toBe('alice');
+        const refused = await send(FORM, formOf(aliceToken, { grant_type: 'password' }));
+        expect(refused.status).toBe(400);
+        expect(refused.json.error).toMatch(/grant_type/);
+        expect(await subjectOf(await send(FORM, formOf(aliceToken)))).toBe('alice');
+        expect(ports.size).toBe(1);
+      } finally {
+        agent.destroy();
       }
     });
 
