@@ -23,6 +23,7 @@ type Message =
   | { type: 'profile-start' }
   | { type: 'profile-stop'; file: string }
   | { type: 'floor-start'; module: string }
+  | { type: 'floor-stop' }
   | { type: 'stop' };
 
 const root = process.env.BENCH_ROOT ?? process.cwd();
@@ -77,9 +78,13 @@ async function main() {
           closeFloor = () => {
             floor.closeAllConnections();
             floor.close();
+            closeFloor = () => {};
           };
           return send({ type: 'floor-started', port: (floor.address() as AddressInfo).port });
         }
+        case 'floor-stop':
+          closeFloor();
+          return send({ type: 'floor-stopped' });
         case 'stop':
           return shutdown();
       }

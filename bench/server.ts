@@ -53,8 +53,11 @@ export async function startServerProcess({ env, core, logName }: StartOptions): 
     },
     startInProcessFloor: async () => {
       const started = await request<{ type: 'floor-started'; port: number }>(child, { type: 'floor-start', module: compileChild('anchor-server') }, 'floor-started');
-      // Closed with the server process.
-      return { url: `http://127.0.0.1:${started.port}`, pid: child.pid, stop: async () => {} };
+      return {
+        url: `http://127.0.0.1:${started.port}`,
+        pid: child.pid,
+        stop: async () => void (await request(child, { type: 'floor-stop' }, 'floor-stopped')),
+      };
     },
     stop: () => stop(child),
   };

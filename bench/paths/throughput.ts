@@ -60,7 +60,13 @@ export async function restHotPath(ctx: ThroughputContext): Promise<Row> {
 export async function floorInServerProcess(ctx: ThroughputContext): Promise<Row> {
   const viewer = ctx.viewers[0]!;
   const inProcess = await ctx.env.server.startInProcessFloor();
-  const result = await compare(ctx.load, floorTarget(ctx.anchor, ctx.env.main.contentKey, viewer.sessionToken), floorTarget(inProcess, ctx.env.main.contentKey, viewer.sessionToken), ctx);
+  const target = (anchor: AnchorProcess) => floorTarget(anchor, ctx.env.main.contentKey, viewer.sessionToken);
+  let result: Comparison;
+  try {
+    result = await compare(ctx.load, target(ctx.anchor), target(inProcess), ctx);
+  } finally {
+    await inProcess.stop(); // the paths after it run without it
+  }
   const row = comparisonRow('1f', "the floor's handler in our server's process", 'node:http floor', result, null, 'diagnostic (path 1: how much of its gap is the process)');
   row.notes!.push('the same handler and request on both sides: the ratio is the most path 1 could reach in that process');
   return row;
