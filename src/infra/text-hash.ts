@@ -1,4 +1,4 @@
-import { createHash as nodeCreateHash, type BinaryLike, type BinaryToTextEncoding, type Encoding, type Hash } from 'node:crypto';
+import { hash, createHash as nodeCreateHash, type BinaryLike, type BinaryToTextEncoding, type Encoding, type Hash } from 'node:crypto';
 
 /**
  * Apollo hashes the text of every GraphQL request (SHA-256, hex) to find the document it parsed and
@@ -16,7 +16,8 @@ const sha256HexByText = new Map<string, string>();
 export function sha256Hex(text: string): string {
   const remembered = text.length <= MAX_REMEMBERED_LENGTH ? sha256HexByText.get(text) : undefined;
   if (remembered !== undefined) return remembered;
-  const hex = nodeCreateHash('sha256').update(text).digest('hex');
+  // Node's one-shot hash, as infra/crypto.ts uses: no hash object for a text seen the first time.
+  const hex = hash('sha256', text, 'hex');
   if (text.length <= MAX_REMEMBERED_LENGTH) {
     // Oldest first: a text still in use is hashed again once and stays for another 512 new ones.
     if (sha256HexByText.size >= MAX_REMEMBERED_TEXTS) sha256HexByText.delete(sha256HexByText.keys().next().value!);
