@@ -1,6 +1,6 @@
 import type { DataSource, PrismaClient } from '../generated/prisma/client.js';
 import { AppError } from './errors.js';
-import { TtlCache } from '../infra/ttl-cache.js';
+import { TtlCache, type CacheEntry } from '../infra/ttl-cache.js';
 import type { ViewerSession } from './session-tokens.js';
 import type { MaybePromise } from '../infra/sync-first.js';
 
@@ -34,6 +34,15 @@ export class AttachmentResolver {
     const cached = this.byContent.get(session.contentId);
     if (cached?.accountId === session.accountId) return choose(cached.attached, dataSourceId);
     return this.load(session).then((attached) => choose(attached, dataSourceId));
+  }
+
+  /**
+   * The cache entry `resolve` answers this session from, while cached: its choice stands as long as
+   * `isCurrent` holds for the entry (an attach, detach or data-source change ends it).
+   */
+  cacheEntryFor(session: ViewerSession): CacheEntry<unknown> | undefined {
+    const entry = this.byContent.entry(session.contentId);
+    return entry?.value.accountId === session.accountId ? entry : undefined;
   }
 
   private async load(session: ViewerSession): Promise<Attached> {

@@ -3,7 +3,7 @@ import type { PrismaClient, ViewerAuthorization } from '../generated/prisma/clie
 import type { Keyring, SealContext } from '../infra/crypto.js';
 import type { SqlQuery, Statement } from '../infra/db.js';
 import type { AuthorizationStatusValue } from './events.js';
-import { TtlCache } from '../infra/ttl-cache.js';
+import { TtlCache, type CacheEntry } from '../infra/ttl-cache.js';
 import type { MaybePromise } from '../infra/sync-first.js';
 
 /**
@@ -100,6 +100,15 @@ export class AuthorizationStore {
   private async read(id: string): Promise<ViewerAuthorization | null> {
     const [row] = await this.sql<ViewerAuthorization>(SELECT_BY_ID, [id]);
     return this.remember(id, row ?? null);
+  }
+
+  /**
+   * The cache entry holding this very row object, for a caller that keeps it: `isCurrent` on it turns
+   * false when a write through this store, a status event, `forget` or the TTL ends it.
+   */
+  cacheEntryOf(row: ViewerAuthorization): CacheEntry<ViewerAuthorization | null> | undefined {
+    const entry = this.rows.entry(row.id);
+    return entry?.value === row ? entry : undefined;
   }
 
   /** Drops cached rows (after writes that bypass this store, e.g. deleting a data source). */

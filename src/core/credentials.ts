@@ -2,13 +2,14 @@ import type { PrismaClient, ViewerAuthorization } from '../generated/prisma/clie
 import { CryptoError } from '../infra/crypto.js';
 import type { AttachmentResolver } from './attachments.js';
 import type { AuthorizationFlow } from './authorization-flow.js';
+import { ExchangeMemo } from './exchange-memo.js';
 import type { AuthorizationStore } from './authorizations.js';
 import type { TokenFreshness } from './freshness.js';
 import { AppError, forbidden } from './errors.js';
 import type { IssuanceAudit } from './issuance-audit.js';
 import type { OriginPolicy } from './origins.js';
 import type { Principal } from './principal.js';
-import { rateLimited } from './rate-limits.js';
+import { viewerBudgetExceeded } from './rate-limits.js';
 import type { ScopedRateLimiter } from '../infra/rate-limiter.js';
 import type { Refresher } from './refresh.js';
 import type { SessionTokenService, ViewerSession } from './session-tokens.js';
@@ -42,7 +43,11 @@ export class CredentialService {
     private readonly issuance: IssuanceAudit,
     /** Per API key and viewer (checklist C4/F9): posit-sdk exchanges on every Databricks request. */
     private readonly viewerBudget: ScopedRateLimiter,
-  ) {}
+  ) {
+    this.memo = new ExchangeMemo(store, freshness, viewerBudget);
+  }
+
+  private readonly memo: ExchangeMemo;
 
   /**
    * Validates the session token and that the caller may act for its content, within the budget of
@@ -64,23 +69,33 @@ export class CredentialService {
 
   private *viewerSessionSteps(principal: Principal, sessionToken: string): Steps<ViewerSession> {
     const session = yield* wait(this.sessions.verify(sessionToken));
+    yield* this.admitSteps(principal, session);
+    return session;
+  }
+
+  /** May this principal act for this verified session, within the viewer's budget (charged here)? */
+  private *admitSteps(principal: Principal, session: ViewerSession): Steps<void> {
     if (session.accountId !== principal.accountId) throw forbidden('This session token belongs to another account');
     const retryAfterSeconds = this.viewerBudget.take(principal.apiKeyId, session.userId);
-    if (retryAfterSeconds > 0) throw rateLimited(retryAfterSeconds, 'Too many requests for this viewer');
+    if (retryAfterSeconds > 0) throw viewerBudgetExceeded(retryAfterSeconds);
     if (principal.kind === 'content') {
       if (principal.contentId !== session.contentId) throw forbidden('This session token was issued for other content');
-      return session;
+      return;
     }
     const content = yield* wait(this.prisma.content.findUnique({ where: { id: session.contentId }, select: { ownerId: true } }));
     if (!content || content.ownerId !== principal.userId) {
       throw forbidden("Only the content's own key or its owner's key can exchange its session tokens");
     }
-    return session;
   }
 
   private *exchangeSteps(principal: Principal, sessionToken: string, dataSourceId?: string | null, origin?: string): Steps<Credentials> {
-    const session = yield* this.viewerSessionSteps(principal, sessionToken);
+    const session = yield* wait(this.sessions.verify(sessionToken));
+    // A browser's request (it sends Origin) is always checked in full.
+    const remembered = origin === undefined ? this.memo.answer(session, principal, dataSourceId) : undefined;
+    if (remembered !== undefined) return remembered;
+    yield* this.admitSteps(principal, session);
     if (origin !== undefined) yield* wait(this.origins.assertMayExchange(session.contentId, origin));
+    const attachments = this.attachments.cacheEntryFor(session);
     const dataSource = yield* wait(this.attachments.resolve(session, dataSourceId));
     let row = yield* wait(this.store.find(dataSource.id, session.userId));
     if (row?.status === 'AUTHORIZED' && !this.freshness.isFresh(row)) row = yield* wait(this.refresher.refresh(row, dataSource));
@@ -94,6 +109,7 @@ export class CredentialService {
     }
     // Audited before it is returned; a token already audited for this content costs one WeakMap lookup.
     if (!this.issuance.isRecorded(row, session.contentId)) yield* wait(this.issuance.record(principal, session, row, accessToken));
+    this.memo.remember({ session, principal, audience: dataSourceId, attachments, row, accessToken, dataSourceId: dataSource.id });
     return {
       accessToken,
       tokenType: 'Bearer',

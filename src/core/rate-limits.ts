@@ -48,6 +48,9 @@ export async function enforce(limiter: Budget, bucket: string, what: string, cos
 export const rateLimited = (retryAfterSeconds: number, what: string) =>
   new AppError('RATE_LIMITED', `${what}: retry after ${retryAfterSeconds} s`, { retryAfterSeconds });
 
+/** The per-viewer exchange budget (`RateLimits.exchanges`) refused. */
+export const viewerBudgetExceeded = (retryAfterSeconds: number) => rateLimited(retryAfterSeconds, 'Too many requests for this viewer');
+
 /**
  * One warning per limit per minute at most, counting the refusals since the last one: a flood of
  * refused requests must not become a flood of log lines.

@@ -79,8 +79,10 @@ const EVICTION_SCAN = 16;
  * A key's TAT in an object of its own: the hot path updates it in place, one Map lookup per check,
  * where a number stored in the Map would need a second lookup (and a new heap number) to write back.
  */
-interface Bucket {
+export interface Bucket {
   tat: number;
+  /** False once the limiter has forgotten the key: a kept bucket must not be charged after that. */
+  held: boolean;
 }
 
 export class RateLimiter implements Budget {
@@ -110,10 +112,27 @@ export class RateLimiter implements Budget {
    */
   take(key: string, cost = 1): number {
     if (!this.gcra) return 0;
+    return this.charge(this.gcra, key, this.tats.get(key), cost);
+  }
+
+  /**
+   * `key`'s bucket (undefined before its first `take`, or while disabled), for a caller that charges
+   * the same key again and again: `takeFrom` charges it without looking the key up.
+   */
+  bucket(key: string): Bucket | undefined {
+    return this.tats.get(key);
+  }
+
+  /** `take(key, cost)` through the key's bucket; undefined once the limiter has forgotten it (take again). */
+  takeFrom(key: string, bucket: Bucket, cost = 1): number | undefined {
+    if (!this.gcra || !bucket.held) return undefined;
+    return this.charge(this.gcra, key, bucket, cost);
+  }
+
+  private charge(gcra: Gcra, key: string, bucket: Bucket | undefined, cost: number): number {
     const now = this.now();
-    const bucket = this.tats.get(key);
-    const step = this.gcra.stepMs(cost);
-    const overshoot = this.gcra.overshootMs(bucket === undefined ? 0 : bucket.tat - now, step);
+    const step = gcra.stepMs(cost);
+    const overshoot = gcra.overshootMs(bucket === undefined ? 0 : bucket.tat - now, step);
     if (overshoot > 0) {
       this.options.onRefused?.(key);
       return secondsFrom(overshoot);
@@ -123,7 +142,7 @@ export class RateLimiter implements Budget {
       return 0;
     }
     if (this.tats.size >= this.maxKeys) this.makeRoom(now);
-    this.tats.set(key, { tat: now + step });
+    this.tats.set(key, { tat: now + step, held: true });
     return 0;
   }
 
@@ -155,10 +174,15 @@ export class RateLimiter implements Budget {
   private makeRoom(now: number): void {
     let inspected = 0;
     for (const [key, bucket] of this.tats) {
-      if (bucket.tat <= now) this.tats.delete(key);
+      if (bucket.tat <= now) this.forget(key, bucket);
       if (++inspected === EVICTION_SCAN) break;
     }
-    if (this.tats.size >= this.maxKeys) this.tats.delete(this.tats.keys().next().value!);
+    if (this.tats.size >= this.maxKeys) this.forget(...this.tats.entries().next().value!);
+  }
+
+  private forget(key: string, bucket: Bucket): void {
+    bucket.held = false;
+    this.tats.delete(key);
   }
 }
 
@@ -193,5 +217,10 @@ export class ScopedRateLimiter {
       this.scopes.set(scope, limiter);
     }
     return limiter.take(key, cost);
+  }
+
+  /** The limiter `take` uses for `scope`, once it has taken for it (none while disabled). */
+  limiterOf(scope: string): RateLimiter | undefined {
+    return this.scopes.get(scope);
   }
 }

@@ -57,6 +57,10 @@ type Documents = {
     "\n  query GetDataSource($id: ID!) { dataSource(id: $id) { id name hostUrl scopes hasClientSecret } }\n": typeof types.GetDataSourceDocument,
     "\n  mutation UpdateDataSource($id: ID!, $input: UpdateDataSourceInput!) {\n    updateDataSource(id: $id, input: $input) { id name hostUrl scopes hasClientSecret clientId }\n  }\n": typeof types.UpdateDataSourceDocument,
     "\n  mutation RemoveDataSource($id: ID!) { removeDataSource(id: $id) }\n": typeof types.RemoveDataSourceDocument,
+    "\n  mutation MemoRevoke($dataSourceId: ID!, $userId: ID) { revokeAuthorization(dataSourceId: $dataSourceId, userId: $userId) }\n": typeof types.MemoRevokeDocument,
+    "\n  mutation MemoDetach($contentId: ID!, $dataSourceId: ID!) { detachDataSource(contentId: $contentId, dataSourceId: $dataSourceId) { id } }\n": typeof types.MemoDetachDocument,
+    "\n  mutation MemoContentKey($contentId: ID!) { createContentApiKey(contentId: $contentId) { key apiKey { id } } }\n": typeof types.MemoContentKeyDocument,
+    "mutation MemoRevokeKey($id: ID!) { revokeApiKey(id: $id) }": typeof types.MemoRevokeKeyDocument,
     "\n  subscription SiblingStatus($sessionToken: String!) { authorizationStatus(sessionToken: $sessionToken) { status } }\n": typeof types.SiblingStatusDocument,
     "\n  mutation ConnectHelperCreateUser($input: CreateUserInput!) { createUser(input: $input) { id } }\n": typeof types.ConnectHelperCreateUserDocument,
     "\n  mutation ConnectHelperCreateKey($userId: ID!) { createApiKey(userId: $userId, name: \"helper\") { key } }\n": typeof types.ConnectHelperCreateKeyDocument,
@@ -122,6 +126,10 @@ const documents: Documents = {
     "\n  query GetDataSource($id: ID!) { dataSource(id: $id) { id name hostUrl scopes hasClientSecret } }\n": types.GetDataSourceDocument,
     "\n  mutation UpdateDataSource($id: ID!, $input: UpdateDataSourceInput!) {\n    updateDataSource(id: $id, input: $input) { id name hostUrl scopes hasClientSecret clientId }\n  }\n": types.UpdateDataSourceDocument,
     "\n  mutation RemoveDataSource($id: ID!) { removeDataSource(id: $id) }\n": types.RemoveDataSourceDocument,
+    "\n  mutation MemoRevoke($dataSourceId: ID!, $userId: ID) { revokeAuthorization(dataSourceId: $dataSourceId, userId: $userId) }\n": types.MemoRevokeDocument,
+    "\n  mutation MemoDetach($contentId: ID!, $dataSourceId: ID!) { detachDataSource(contentId: $contentId, dataSourceId: $dataSourceId) { id } }\n": types.MemoDetachDocument,
+    "\n  mutation MemoContentKey($contentId: ID!) { createContentApiKey(contentId: $contentId) { key apiKey { id } } }\n": types.MemoContentKeyDocument,
+    "mutation MemoRevokeKey($id: ID!) { revokeApiKey(id: $id) }": types.MemoRevokeKeyDocument,
     "\n  subscription SiblingStatus($sessionToken: String!) { authorizationStatus(sessionToken: $sessionToken) { status } }\n": types.SiblingStatusDocument,
     "\n  mutation ConnectHelperCreateUser($input: CreateUserInput!) { createUser(input: $input) { id } }\n": types.ConnectHelperCreateUserDocument,
     "\n  mutation ConnectHelperCreateKey($userId: ID!) { createApiKey(userId: $userId, name: \"helper\") { key } }\n": types.ConnectHelperCreateKeyDocument,
@@ -330,6 +338,22 @@ export function graphql(source: "\n  mutation UpdateDataSource($id: ID!, $input:
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation RemoveDataSource($id: ID!) { removeDataSource(id: $id) }\n"): (typeof documents)["\n  mutation RemoveDataSource($id: ID!) { removeDataSource(id: $id) }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation MemoRevoke($dataSourceId: ID!, $userId: ID) { revokeAuthorization(dataSourceId: $dataSourceId, userId: $userId) }\n"): (typeof documents)["\n  mutation MemoRevoke($dataSourceId: ID!, $userId: ID) { revokeAuthorization(dataSourceId: $dataSourceId, userId: $userId) }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation MemoDetach($contentId: ID!, $dataSourceId: ID!) { detachDataSource(contentId: $contentId, dataSourceId: $dataSourceId) { id } }\n"): (typeof documents)["\n  mutation MemoDetach($contentId: ID!, $dataSourceId: ID!) { detachDataSource(contentId: $contentId, dataSourceId: $dataSourceId) { id } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation MemoContentKey($contentId: ID!) { createContentApiKey(contentId: $contentId) { key apiKey { id } } }\n"): (typeof documents)["\n  mutation MemoContentKey($contentId: ID!) { createContentApiKey(contentId: $contentId) { key apiKey { id } } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation MemoRevokeKey($id: ID!) { revokeApiKey(id: $id) }"): (typeof documents)["mutation MemoRevokeKey($id: ID!) { revokeApiKey(id: $id) }"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
