@@ -4,7 +4,7 @@ import type { AttachmentResolver } from './attachments.js';
 import type { AuthorizationFlow } from './authorization-flow.js';
 import { ExchangeMemo } from './exchange-memo.js';
 import type { AuthorizationStore } from './authorizations.js';
-import type { TokenFreshness } from './freshness.js';
+import { expiresInWithin, type TokenFreshness } from './freshness.js';
 import { AppError, forbidden } from './errors.js';
 import type { IssuanceAudit } from './issuance-audit.js';
 import type { OriginPolicy } from './origins.js';
@@ -31,6 +31,8 @@ export interface Credentials {
 }
 
 export class CredentialService {
+  private readonly memo: ExchangeMemo;
+
   constructor(
     private readonly prisma: PrismaClient,
     private readonly sessions: SessionTokenService,
@@ -47,8 +49,6 @@ export class CredentialService {
     this.memo = new ExchangeMemo(store, freshness, viewerBudget);
   }
 
-  private readonly memo: ExchangeMemo;
-
   /**
    * Validates the session token and that the caller may act for its content, within the budget of
    * this key for this viewer: every viewer-scoped operation (exchange, authorization URL, status
@@ -61,7 +61,8 @@ export class CredentialService {
   /**
    * `origin` is the caller's `Origin` header: present only when a browser makes the request.
    * Synchronous when the session, attachments, row and opened token are all cached (the hot path;
-   * infra/sync-first.ts says why).
+   * infra/sync-first.ts says why); a session's repeated exchange is answered from its last answer
+   * while that still stands (exchange-memo.ts).
    */
   exchange(principal: Principal, sessionToken: string, dataSourceId?: string | null, origin?: string): MaybePromise<Credentials> {
     return runSyncFirst(this.exchangeSteps(principal, sessionToken, dataSourceId, origin));
@@ -92,7 +93,7 @@ export class CredentialService {
     const session = yield* wait(this.sessions.verify(sessionToken));
     // A browser's request (it sends Origin) is always checked in full.
     const remembered = origin === undefined ? this.memo.answer(session, principal, dataSourceId) : undefined;
-    if (remembered !== undefined) return remembered;
+    if (remembered !== undefined) return issued(remembered.accessToken, expiresInWithin(remembered.window), remembered.dataSourceId);
     yield* this.admitSteps(principal, session);
     if (origin !== undefined) yield* wait(this.origins.assertMayExchange(session.contentId, origin));
     const attachments = this.attachments.cacheEntryFor(session);
@@ -110,13 +111,7 @@ export class CredentialService {
     // Audited before it is returned; a token already audited for this content costs one WeakMap lookup.
     if (!this.issuance.isRecorded(row, session.contentId)) yield* wait(this.issuance.record(principal, session, row, accessToken));
     this.memo.remember({ session, principal, audience: dataSourceId, attachments, row, accessToken, dataSourceId: dataSource.id });
-    return {
-      accessToken,
-      tokenType: 'Bearer',
-      expiresIn: this.freshness.expiresIn(row),
-      issuedTokenType: 'urn:ietf:params:oauth:token-type:access_token',
-      dataSourceId: dataSource.id,
-    };
+    return issued(accessToken, this.freshness.expiresIn(row), dataSource.id);
   }
 
   /**
@@ -133,3 +128,11 @@ export class CredentialService {
     }
   }
 }
+
+const issued = (accessToken: string, expiresIn: number, dataSourceId: string): Credentials => ({
+  accessToken,
+  tokenType: 'Bearer',
+  expiresIn,
+  issuedTokenType: 'urn:ietf:params:oauth:token-type:access_token',
+  dataSourceId,
+});

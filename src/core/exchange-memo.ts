@@ -1,20 +1,25 @@
 import type { ViewerAuthorization } from '../generated/prisma/client.js';
 import type { Bucket, RateLimiter, ScopedRateLimiter } from '../infra/rate-limiter.js';
 import { isCurrent, type CacheEntry } from '../infra/ttl-cache.js';
-import type { AttachmentResolver } from './attachments.js';
 import type { AuthorizationStore } from './authorizations.js';
-import type { Credentials } from './credentials.js';
-import { expiresInWithin, isFreshIn, type TokenFreshness, type TokenWindow } from './freshness.js';
+import { isFreshIn, type TokenFreshness, type TokenWindow } from './freshness.js';
 import type { Principal } from './principal.js';
 import { viewerBudgetExceeded } from './rate-limits.js';
 import type { ViewerSession } from './session-tokens.js';
+
+/** The parts of an exchange's answer that stay the same while it stands. */
+export interface RememberedAnswer {
+  readonly accessToken: string;
+  readonly window: TokenWindow;
+  readonly dataSourceId: string;
+}
 
 /**
  * What one verified session's last exchange answered, and the cache entries that answer rested on.
  * Everything the full exchange checks is either fixed for the session and principal (account,
  * content) or held by one of these entries, so while they all hold the answer stands.
  */
-interface Remembered {
+interface Remembered extends RememberedAnswer {
   principal: Principal;
   audience: string | null | undefined;
   /** The content's attachments as the data source was chosen from them. */
@@ -24,9 +29,6 @@ interface Remembered {
   /** The viewer's budget under this key (null while budgets are off): charged on every answer all the same. */
   limiter: RateLimiter | null;
   bucket: Bucket | null;
-  window: TokenWindow;
-  accessToken: string;
-  dataSourceId: string;
 }
 
 /** What the full exchange had in hand when it answered (see `remember`). */
@@ -70,10 +72,10 @@ export class ExchangeMemo {
   ) {}
 
   /**
-   * The credentials of this session's last exchange if they still stand, its budget charged;
-   * undefined when the full exchange must run. Throws RATE_LIMITED as the full exchange would.
+   * This session's last answer if it still stands, the viewer's budget charged; undefined when the
+   * full exchange must run. Throws RATE_LIMITED as the full exchange would.
    */
-  answer(session: ViewerSession, principal: Principal, audience: string | null | undefined): Credentials | undefined {
+  answer(session: ViewerSession, principal: Principal, audience: string | null | undefined): RememberedAnswer | undefined {
     const last = this.remembered.get(session);
     if (last === undefined || last.principal !== principal || last.audience !== audience) return undefined;
     const now = Date.now();
@@ -83,13 +85,7 @@ export class ExchangeMemo {
       if (retryAfterSeconds === undefined) return undefined;
       if (retryAfterSeconds > 0) throw viewerBudgetExceeded(retryAfterSeconds);
     }
-    return {
-      accessToken: last.accessToken,
-      tokenType: 'Bearer',
-      expiresIn: expiresInWithin(last.window, now),
-      issuedTokenType: 'urn:ietf:params:oauth:token-type:access_token',
-      dataSourceId: last.dataSourceId,
-    };
+    return last;
   }
 
   /**
