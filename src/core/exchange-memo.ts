@@ -47,16 +47,16 @@ export interface AnsweredExchange {
  * The credential exchange's answer per verified viewer session, given again without the lookups
  * that produced it. With many viewers each of those lookups (the budget's bucket, the row's id and
  * cache entry, the opened token, the audit check, the token's dates) costs CPU-cache misses: a
- * random one of 10,000 viewers cost ~11 µs more CPU per request than a single viewer (perf, bench
- * path 4, bench/FINDINGS.md), about half of it in those lookups.
+ * random one of 10,000 viewers cost 10.9 µs more CPU per request than a single viewer, 7.5 µs with
+ * this memo (perf, bench path 4, bench/FINDINGS.md).
  *
  * An answer is given again only while nothing it rests on has changed:
  * - the same principal object: the identity cache's, so a revoked or changed key is another object
  *   or none. Content keys only: an owner's key is checked against the database on every exchange;
  * - the same requested data source, and no Origin header (a browser's request is checked in full);
  * - the attachments' and the row's cache entries still held and within their TTL: each write through
- *   the store, status event from any instance, detach, data-source change, key rotation or `forget`
- *   that would change the full exchange's answer drops them;
+ *   the store (logout, revocation, refresh, a new grant), status event from any instance, attach,
+ *   detach, data-source change or `forget` drops them;
  * - the access token still fresh (otherwise the full exchange refreshes it);
  * - the budget's bucket still the limiter's, and within budget: it is charged on every answer.
  * The session token itself is verified on every request before this is asked. Entries are held
