@@ -58,9 +58,12 @@ async function main(options: BenchOptions): Promise<number> {
     try {
       rows.push(...[await work()].flat());
     } catch (error) {
-      errors.push(`${label}: ${(error as Error).stack ?? String(error)}`);
-      log(`path ${label} FAILED: ${(error as Error).message}`);
-      rows.push({ id: label.split(' ')[0]!, path: label, value: 'ERROR', target: '', pass: null, notes: [(error as Error).message] });
+      // undici's "fetch failed" says why only in its cause (a refused or closed connection, ...).
+      const cause = (error as Error).cause;
+      const message = `${(error as Error).message}${cause ? ` (${cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause)})` : ''}`;
+      errors.push(`${label}: ${(error as Error).stack ?? String(error)}${cause instanceof Error ? `\n  caused by ${cause.stack}` : ''}`);
+      log(`path ${label} FAILED: ${message}`);
+      rows.push({ id: label.split(' ')[0]!, path: label, value: 'ERROR', target: '', pass: null, notes: [message] });
     }
   };
 
