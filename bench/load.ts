@@ -1,4 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import type { LoadResult, LoadTarget } from './load-worker.js';
 import { RESULTS_DIR, compileChild, nextMessage, request, spawnNode, stop } from './processes.js';
@@ -63,6 +64,8 @@ export interface CompareOptions {
   rounds: number;
   durationSeconds: number;
   warmupSeconds: number;
+  /** FIFO prefix told `enable` / `disable` around each side's measured rounds (`--perf-control`). */
+  perfControl?: string;
   /** Progress lines, one per round. */
   log?: (line: string) => void;
 }
@@ -73,9 +76,19 @@ export async function compare(load: LoadGenerator, anchor: LoadTarget, subject: 
     await load.run(subject, options.warmupSeconds);
   }
   const rounds: Comparison['rounds'] = [];
+  const measured = async (side: 'anchor' | 'subject', target: LoadTarget) => {
+    const control = options.perfControl && `${options.perfControl}.${side}`;
+    // A FIFO blocks this write until perf has opened it: the rounds wait for the recorder, not the reverse.
+    if (control) fs.writeFileSync(control, 'enable\n');
+    try {
+      return await load.run(target, options.durationSeconds);
+    } finally {
+      if (control) fs.writeFileSync(control, 'disable\n');
+    }
+  };
   for (let round = 1; round <= options.rounds; round++) {
-    const a = await load.run(anchor, options.durationSeconds);
-    const b = await load.run(subject, options.durationSeconds);
+    const a = await measured('anchor', anchor);
+    const b = await measured('subject', subject);
     rounds.push({ anchor: a, subject: b });
     options.log?.(
       `  round ${round}/${options.rounds}: anchor ${fmt(a.requestsPerSecond)} req/s p99 ${a.latencyMs.p99.toFixed(1)} ms | subject ${fmt(b.requestsPerSecond)} req/s p99 ${b.latencyMs.p99.toFixed(1)} ms${failures(b) ? ` (${failures(b)} failed)` : ''}`,

@@ -45,6 +45,11 @@ export interface BenchOptions {
    * floor in its own: what the process costs any request, apart from what our route does. Off by default.
    */
   inProcessFloor: boolean;
+  /**
+   * Diagnostic: FIFOs `<prefix>.anchor` and `<prefix>.subject` get `enable` / `disable` around each
+   * side's measured rounds, for two `perf record --control fifo:...` of the server (bench/README.md).
+   */
+  perfControl: string | undefined;
   /** NODE_ENV for the server process: `production` by default, as `npm start` sets it; '' keeps the bench's own. */
   nodeEnv: string;
   out: string;
@@ -76,6 +81,8 @@ export const USAGE = `Usage: npm run bench -- [options]
   --gc-after-setup        diagnostic: after the set-up, two full garbage collections in the server (no restart)
   --in-process-floor      diagnostic, with path 1: the floor's handler on a port of its own inside the server's
                           process, measured against the floor in its own process (row 1f, not judged)
+  --perf-control <prefix> diagnostic, paths 1, 2, 4: writes enable/disable to the FIFOs <prefix>.anchor and
+                          <prefix>.subject around each side's measured rounds (perf record --control, bench/README.md)
   --node-env <value>      NODE_ENV for the server (default: production, as npm start sets it; '' keeps the
                           bench's own environment; without production graphql-js runs development-only checks)
   --out <file>            JSON result file (bench/results/latest.json)
@@ -110,6 +117,7 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
       'restart-after-setup': { type: 'boolean', default: false },
       'gc-after-setup': { type: 'boolean', default: false },
       'in-process-floor': { type: 'boolean', default: false },
+      'perf-control': { type: 'string' },
       out: { type: 'string' },
       'node-env': { type: 'string' },
       help: { type: 'boolean', default: false },
@@ -146,6 +154,7 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
     restartAfterSetup: values['restart-after-setup']!,
     gcAfterSetup: values['gc-after-setup']!,
     inProcessFloor: values['in-process-floor']!,
+    perfControl: values['perf-control'],
     nodeEnv: values['node-env'] ?? 'production',
     out: path.resolve(values.out ?? path.join(RESULTS_DIR, 'latest.json')),
   };

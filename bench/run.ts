@@ -121,6 +121,7 @@ async function main(options: BenchOptions): Promise<number> {
         durationSeconds: options.durationSeconds,
         warmupSeconds: options.warmupSeconds,
         profileDir: options.profile ? path.join(RESULTS_DIR, 'profiles') : undefined,
+        perfControl: options.perfControl,
         log,
       };
       try {

@@ -26,6 +26,8 @@ export interface ThroughputContext {
   warmupSeconds: number;
   /** When set, one extra subject run (not counted) is CPU-profiled into this directory. */
   profileDir?: string;
+  /** `--perf-control`: FIFO prefix for a recorder of each side's rounds. */
+  perfControl?: string;
   log: (line: string) => void;
 }
 
