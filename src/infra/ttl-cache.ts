@@ -22,7 +22,7 @@ export class TtlCache<K, V> {
   entry(key: K): CacheEntry<V> | undefined {
     const entry = this.entries.get(key);
     if (!entry) return undefined;
-    if (entry.expiresAt <= Date.now()) {
+    if (!isCurrent(entry)) {
       this.drop(key, entry);
       return undefined;
     }
