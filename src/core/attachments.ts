@@ -5,6 +5,8 @@ import type { ViewerSession } from './session-tokens.js';
 import type { MaybePromise } from '../infra/sync-first.js';
 
 type Attached = Array<{ dataSourceId: string; dataSource: DataSource }>;
+/** A content's attachments with the account they were read for. */
+type AttachedFor = { accountId: string; attached: Attached };
 
 /**
  * Which data source a viewer session may use: it must be attached to the session's content, in the
@@ -15,7 +17,7 @@ export class AttachmentResolver {
    * Attached data sources by content id (with the account they were read for, so the key needs no
    * string built per request); dropped on every attach/detach/data-source change here.
    */
-  private readonly byContent: TtlCache<string, { accountId: string; attached: Attached }>;
+  private readonly byContent: TtlCache<string, AttachedFor>;
 
   constructor(
     private readonly prisma: PrismaClient,
@@ -31,8 +33,8 @@ export class AttachmentResolver {
 
   /** The data source a session may use: synchronous when this content's attachments are cached. */
   resolve(session: ViewerSession, dataSourceId?: string | null): MaybePromise<DataSource> {
-    const cached = this.byContent.get(session.contentId);
-    if (cached?.accountId === session.accountId) return choose(cached.attached, dataSourceId);
+    const cached = this.cacheEntryFor(session);
+    if (cached) return choose(cached.value.attached, dataSourceId);
     return this.load(session).then((attached) => choose(attached, dataSourceId));
   }
 
@@ -40,7 +42,7 @@ export class AttachmentResolver {
    * The cache entry `resolve` answers this session from, while cached: its choice stands as long as
    * `isCurrent` holds for the entry (an attach, detach or data-source change ends it).
    */
-  cacheEntryFor(session: ViewerSession): CacheEntry<unknown> | undefined {
+  cacheEntryFor(session: ViewerSession): CacheEntry<AttachedFor> | undefined {
     const entry = this.byContent.entry(session.contentId);
     return entry?.value.accountId === session.accountId ? entry : undefined;
   }
