@@ -26,6 +26,12 @@ import { BodyTooLargeError, apiKeyFrom, readBody, sendJson, type RequestTarget }
 const documentStore = () => new InMemoryLRUCache<DocumentNode>({ maxSize: 4 * 1024 * 1024, maxEntrySize: 16 * 1024 });
 
 /**
+ * Request headers Apollo never sees: we authenticate from the request itself, so an API key or a
+ * cookie has no business in Apollo's request object, where a plugin or an error could echo it.
+ */
+const CREDENTIAL_HEADERS = new Set(['authorization', 'cookie', 'proxy-authorization']);
+
+/**
  * Apollo Server 5 on plain node:http (measured faster than Express/Fastify here). CSRF prevention
  * stays on (Apollo >= 5.5.0 advisories), batching stays off, no stack traces, introspection only when
  * configured, and schema hints ("Did you mean ...") hidden.
@@ -57,7 +63,7 @@ export async function createGraphQLHandler(services: Services) {
   const handle = async (req: IncomingMessage, res: ServerResponse, url: RequestTarget) => {
     const headers = new HeaderMap();
     for (const [key, value] of Object.entries(req.headers)) {
-      if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
+      if (value !== undefined && !CREDENTIAL_HEADERS.has(key)) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
     }
     let body: unknown;
     if (req.method === 'POST') {

@@ -66,11 +66,26 @@ export function headerValue(req: IncomingMessage, name: string): string | undefi
   return Array.isArray(value) ? value[0] : value;
 }
 
+const KEY_AUTHORIZATION = /^Key\s+(\S+)\s*$/i;
+
 /** `Authorization: Key <key>` (the Connect convention); returns the key or undefined. */
 export function apiKeyFrom(req: IncomingMessage): string | undefined {
   const header = headerValue(req, 'authorization');
-  const match = header ? /^Key\s+(\S+)\s*$/i.exec(header) : null;
-  return match?.[1];
+  if (header === undefined) return undefined;
+  // What our clients send, "Key " and the key, is taken without the regular expression: it is on
+  // every credential request, and the expression's match costs more than the scan.
+  if (header.startsWith('Key ') && isVisibleAscii(header, 4)) return header.slice(4);
+  return KEY_AUTHORIZATION.exec(header)?.[1];
+}
+
+/** At least one character from `from` on, each printable ASCII other than space (so no `\s`). */
+function isVisibleAscii(text: string, from: number): boolean {
+  if (text.length <= from) return false;
+  for (let i = from; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code <= 0x20 || code >= 0x7f) return false;
+  }
+  return true;
 }
 
 /**
