@@ -1,3 +1,4 @@
+import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authorizeViewer } from './support/connect.js';
 import { startFlowEnvironment, type FlowEnvironment } from './support/flow.js';
@@ -119,6 +120,48 @@ describe('queries compiled after repeated use', () => {
     expect(logged).toContain('unhandled error in GraphQL operation');
     expect(logged).not.toContain('CANARY');
     expect((await gql(env.server.url, credentialsQuery('Failing'), { sessionToken: aliceToken }, env.contentKey)).status).toBe(200);
+  });
+
+  it('parses each body on a kept-alive connection as sent: another viewer or a broken body is never answered as the last one', async () => {
+    // The GraphQL route remembers the last JSON body each connection sent, with what it parsed to.
+    await authorizeViewer(env, env.contentKey, bobToken, 'bob');
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    const ports = new Set<number>();
+    const send = (body: string) =>
+      new Promise<{ status: number; json: any }>((resolve, reject) => {
+        const request = http.request(`${env.server.url}/graphql`, {
+          method: 'POST',
+          agent,
+          headers: { authorization: `Key ${env.contentKey}`, 'content-type': 'application/json' },
+        });
+        request.on('socket', (socket) => socket.once('connect', () => ports.add(socket.localPort!)));
+        request.on('response', (response) => {
+          let text = '';
+          response.setEncoding('utf8');
+          response.on('data', (chunk: string) => (text += chunk));
+          response.on('end', () => resolve({ status: response.statusCode!, json: JSON.parse(text) }));
+        });
+        request.on('error', reject);
+        request.end(body);
+      });
+    const bodyFor = (sessionToken: string) => JSON.stringify({ query: credentialsQuery('Repeated'), variables: { sessionToken } });
+    const viewerOf = async (answer: { status: number; json: any }) => {
+      expect(answer.status, JSON.stringify(answer.json)).toBe(200);
+      return (await env.provider.introspect(answer.json.data.oauthCredentials.accessToken)).sub;
+    };
+    try {
+      expect(await viewerOf(await send(bodyFor(bobToken)))).toBe('bob');
+      expect(await viewerOf(await send(bodyFor(bobToken)))).toBe('bob');
+      expect(await viewerOf(await send(bodyFor(aliceToken)))).toBe('alice');
+      expect(await viewerOf(await send(bodyFor(bobToken)))).toBe('bob');
+      const broken = await send(bodyFor(bobToken).slice(0, -1));
+      expect(broken.status).toBe(400);
+      expect(broken.json.errors[0].message).toMatch(/Malformed JSON/);
+      expect(await viewerOf(await send(bodyFor(bobToken)))).toBe('bob');
+      expect(ports.size).toBe(1);
+    } finally {
+      agent.destroy();
+    }
   });
 
   it('answers the per-viewer budget running out with 429 and Retry-After', async () => {

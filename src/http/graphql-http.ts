@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import { ApolloServer, HeaderMap } from '@apollo/server';
 import { InMemoryLRUCache } from '@apollo/utils.keyvaluecache';
 import { GraphQLError, type DocumentNode, type GraphQLFormattedError } from 'graphql';
@@ -76,7 +77,7 @@ export async function createGraphQLHandler(services: Services) {
       }
       const isJson = (headers.get('content-type') ?? '').toLowerCase().includes('application/json');
       try {
-        body = isJson && raw ? JSON.parse(raw) : raw;
+        body = isJson && raw ? parsedOn(req.socket, raw) : raw;
       } catch {
         return sendJson(res, 400, { errors: [{ message: 'Malformed JSON body', extensions: { code: 'BAD_REQUEST' } }] });
       }
@@ -100,6 +101,28 @@ export async function createGraphQLHandler(services: Services) {
     res.end();
   };
   return { handle, stop: () => apollo.stop() };
+}
+
+/**
+ * The last JSON body each connection sent, with what it parsed to. A dashboard or a Node app asking
+ * for its viewer's credentials sends the very same body again and again over one kept-alive
+ * connection; comparing it with the last one is one pass, where parsing builds the object anew.
+ * Apollo reads the parsed body and copies what it uses (nothing in the pipeline writes to it).
+ * Per connection, so a body (it may hold a session token) is kept only while the connection
+ * that sent it is, and never answers another client's request.
+ */
+const lastJsonOn = new WeakMap<Socket, { raw: string; parsed: unknown }>();
+
+function parsedOn(socket: Socket, raw: string): unknown {
+  const last = lastJsonOn.get(socket);
+  if (last !== undefined && last.raw === raw) return last.parsed;
+  const parsed: unknown = JSON.parse(raw);
+  if (last === undefined) lastJsonOn.set(socket, { raw, parsed });
+  else {
+    last.raw = raw;
+    last.parsed = parsed;
+  }
+  return parsed;
 }
 
 /**
