@@ -110,6 +110,18 @@ describe('remembered exchange answers', () => {
     expect((await exchange(env.server.url, env.contentKey, viewer.sessionToken)).json.access_token).toBe(viewer.accessToken);
   });
 
+  it('counts expires_in down as it answers again, with the same token', async () => {
+    // The memo gives the same answer object (and the REST route the same reply text) only within a second.
+    const viewer = await warmViewer('memo-countdown');
+    const before = await exchange(env.server.url, env.contentKey, viewer.sessionToken);
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    const after = await exchange(env.server.url, env.contentKey, viewer.sessionToken);
+    expect(after.status, after.text).toBe(200);
+    expect(after.json.access_token).toBe(viewer.accessToken);
+    expect(after.json.expires_in).toBeLessThan(before.json.expires_in);
+    expect(after.text).toBe(JSON.stringify(after.json));
+  });
+
   it("still charges the viewer's budget on every answer", async () => {
     const viewer = await warmViewer('memo-budget');
     // The burst, less the refused first exchange and the two that warmed the answer.

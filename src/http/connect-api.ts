@@ -122,23 +122,24 @@ function sendCredentials(res: ServerResponse, credentials: Credentials): void {
 }
 
 /**
- * The reply is a pure function of the credentials' four fields, and a viewer session's repeated
- * exchanges (posit-sdk asks before every Databricks request) give the same four within a second:
- * the last text is written again instead of being built, serialized and flattened anew (four
- * alternating pairs of quick runs: the exchange's CPU ~0.85 µs less, bench/FINDINGS.md). Equal
- * fields give equal bytes, so this can never answer with another token than the one issued.
+ * Each answer's reply text, kept with the answer. The exchange gives a viewer session the same
+ * Credentials object again while its `expiresIn` stays the same (core/exchange-memo.ts), and
+ * posit-sdk asks before every Databricks request: the text is then written again instead of being
+ * built, serialized and flattened anew (path 1 medians 71% -> 75% in alternating quick runs,
+ * bench/FINDINGS.md). The text is a pure function of the object, which never changes, so it can
+ * only ever carry the token of the answer it belongs to.
  */
-let lastReply = { accessToken: '', tokenType: '', issuedTokenType: '', expiresIn: Number.NaN, text: '' };
+const replyTextOf = new WeakMap<Credentials, string>();
 
-function credentialsReply({ accessToken, tokenType, issuedTokenType, expiresIn }: Credentials): string {
-  const last = lastReply;
-  if (last.expiresIn === expiresIn && last.accessToken === accessToken && last.tokenType === tokenType && last.issuedTokenType === issuedTokenType) {
-    return last.text;
+function credentialsReply(credentials: Credentials): string {
+  let text = replyTextOf.get(credentials);
+  if (text === undefined) {
+    const { accessToken, issuedTokenType, tokenType, expiresIn } = credentials;
+    text =
+      `{"access_token":${JSON.stringify(accessToken)},"issued_token_type":${JSON.stringify(issuedTokenType)},` +
+      `"token_type":${JSON.stringify(tokenType)},"expires_in":${expiresIn}}`;
+    replyTextOf.set(credentials, text);
   }
-  const text =
-    `{"access_token":${JSON.stringify(accessToken)},"issued_token_type":${JSON.stringify(issuedTokenType)},` +
-    `"token_type":${JSON.stringify(tokenType)},"expires_in":${expiresIn}}`;
-  lastReply = { accessToken, tokenType, issuedTokenType, expiresIn, text };
   return text;
 }
 
