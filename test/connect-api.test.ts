@@ -233,8 +233,7 @@ describe('Connect REST surface (posit-sdk / connectapi wire protocol)', () => {
     });
 
     it('parses each request on a kept-alive connection as sent: another viewer, another content type or a bad field is never answered as the last one', async () => {
-      // The route remembers the last body each connection sent (posit-sdk repeats it on every call),
-      // and the last reply it wrote: alternating viewers must each get their own token back.
+      // The route remembers the last body each connection sent (posit-sdk repeats it on every call).
       const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
       const ports = new Set<number>();
       const send = (contentType: string, body: string) =>

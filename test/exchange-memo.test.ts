@@ -111,7 +111,7 @@ describe('remembered exchange answers', () => {
   });
 
   it('counts expires_in down as it answers again, with the same token', async () => {
-    // The memo gives the same answer object (and the REST route the same reply text) only within a second.
+    // A remembered answer's expires_in is the token's remaining lifetime now, not when it was remembered.
     const viewer = await warmViewer('memo-countdown');
     const before = await exchange(env.server.url, env.contentKey, viewer.sessionToken);
     await new Promise((resolve) => setTimeout(resolve, 1100));

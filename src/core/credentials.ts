@@ -4,7 +4,7 @@ import type { AttachmentResolver } from './attachments.js';
 import type { AuthorizationFlow } from './authorization-flow.js';
 import { ExchangeMemo } from './exchange-memo.js';
 import type { AuthorizationStore } from './authorizations.js';
-import type { TokenFreshness } from './freshness.js';
+import { expiresInWithin, type TokenFreshness } from './freshness.js';
 import { AppError, forbidden } from './errors.js';
 import type { IssuanceAudit } from './issuance-audit.js';
 import type { OriginPolicy } from './origins.js';
@@ -22,12 +22,12 @@ import { runSyncFirst, wait, type MaybePromise, type Steps } from '../infra/sync
  * (Grafana CVE-2022-21673, simple-oauth2#88).
  */
 export interface Credentials {
-  readonly accessToken: string;
-  readonly tokenType: 'Bearer';
+  accessToken: string;
+  tokenType: 'Bearer';
   /** Seconds the content may use the token: the provider's remaining lifetime minus our refresh margin. */
-  readonly expiresIn: number;
-  readonly issuedTokenType: 'urn:ietf:params:oauth:token-type:access_token';
-  readonly dataSourceId: string;
+  expiresIn: number;
+  issuedTokenType: 'urn:ietf:params:oauth:token-type:access_token';
+  dataSourceId: string;
 }
 
 export class CredentialService {
@@ -93,7 +93,7 @@ export class CredentialService {
     const session = yield* wait(this.sessions.verify(sessionToken));
     // A browser's request (it sends Origin) is always checked in full.
     const remembered = origin === undefined ? this.memo.answer(session, principal, dataSourceId) : undefined;
-    if (remembered !== undefined) return remembered;
+    if (remembered !== undefined) return issued(remembered.accessToken, expiresInWithin(remembered.window), remembered.dataSourceId);
     yield* this.admitSteps(principal, session);
     if (origin !== undefined) yield* wait(this.origins.assertMayExchange(session.contentId, origin));
     const attachments = this.attachments.cacheEntryFor(session);
@@ -110,9 +110,8 @@ export class CredentialService {
     }
     // Audited before it is returned; a token already audited for this content costs one WeakMap lookup.
     if (!this.issuance.isRecorded(row, session.contentId)) yield* wait(this.issuance.record(principal, session, row, accessToken));
-    const credentials = issued(accessToken, this.freshness.expiresIn(row), dataSource.id);
-    this.memo.remember({ session, principal, audience: dataSourceId, attachments, row, issued: credentials });
-    return credentials;
+    this.memo.remember({ session, principal, audience: dataSourceId, attachments, row, accessToken, dataSourceId: dataSource.id });
+    return issued(accessToken, this.freshness.expiresIn(row), dataSource.id);
   }
 
   /**

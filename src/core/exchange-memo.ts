@@ -2,25 +2,24 @@ import type { ViewerAuthorization } from '../generated/prisma/client.js';
 import type { Bucket, RateLimiter, ScopedRateLimiter } from '../infra/rate-limiter.js';
 import { isCurrent, type CacheEntry } from '../infra/ttl-cache.js';
 import type { AuthorizationStore } from './authorizations.js';
-import type { Credentials } from './credentials.js';
-import { expiresInWithin, isFreshIn, type TokenFreshness, type TokenWindow } from './freshness.js';
+import { isFreshIn, type TokenFreshness, type TokenWindow } from './freshness.js';
 import type { Principal } from './principal.js';
 import { viewerBudgetExceeded } from './rate-limits.js';
 import type { ViewerSession } from './session-tokens.js';
+
+/** The parts of an exchange's answer that stay the same while it stands. */
+export interface RememberedAnswer {
+  readonly accessToken: string;
+  readonly window: TokenWindow;
+  readonly dataSourceId: string;
+}
 
 /**
  * What one verified session's last exchange answered, and the cache entries that answer rested on.
  * Everything the full exchange checks is either fixed for the session and principal (account,
  * content) or held by one of these entries, so while they all hold the answer stands.
  */
-interface Remembered {
-  /**
-   * The answer last given: the same object again while its `expiresIn` is the same (within a
-   * second), so that what a caller derives from it can be kept with it (the REST reply's text).
-   */
-  issued: Credentials;
-  /** The token's lifetime, for `expiresIn` and freshness. */
-  window: TokenWindow;
+interface Remembered extends RememberedAnswer {
   principal: Principal;
   audience: string | null | undefined;
   /** The content's attachments as the data source was chosen from them. */
@@ -40,7 +39,8 @@ export interface AnsweredExchange {
   /** The attachments' cache entry taken just before the data source was resolved from it. */
   attachments: CacheEntry<unknown> | undefined;
   row: ViewerAuthorization;
-  issued: Credentials;
+  accessToken: string;
+  dataSourceId: string;
 }
 
 /**
@@ -75,7 +75,7 @@ export class ExchangeMemo {
    * This session's last answer if it still stands, the viewer's budget charged; undefined when the
    * full exchange must run. Throws RATE_LIMITED as the full exchange would.
    */
-  answer(session: ViewerSession, principal: Principal, audience: string | null | undefined): Credentials | undefined {
+  answer(session: ViewerSession, principal: Principal, audience: string | null | undefined): RememberedAnswer | undefined {
     const last = this.remembered.get(session);
     if (last === undefined || last.principal !== principal || last.audience !== audience) return undefined;
     const now = Date.now();
@@ -85,9 +85,7 @@ export class ExchangeMemo {
       if (retryAfterSeconds === undefined) return undefined;
       if (retryAfterSeconds > 0) throw viewerBudgetExceeded(retryAfterSeconds);
     }
-    const expiresIn = expiresInWithin(last.window, now);
-    if (expiresIn !== last.issued.expiresIn) last.issued = { ...last.issued, expiresIn };
-    return last.issued;
+    return last;
   }
 
   /**
@@ -111,7 +109,8 @@ export class ExchangeMemo {
       limiter: limiter ?? null,
       bucket: bucket ?? null,
       window: this.freshness.windowOf(row),
-      issued: answered.issued,
+      accessToken: answered.accessToken,
+      dataSourceId: answered.dataSourceId,
     });
   }
 }

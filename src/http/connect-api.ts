@@ -118,29 +118,12 @@ function exchangeCredentials({ req, res, principal, services }: RouteContext, ra
  * exchange's ~21 µs of CPU (bench:compare, seven alternating pairs, bench/FINDINGS.md).
  */
 function sendCredentials(res: ServerResponse, credentials: Credentials): void {
-  sendJsonText(res, 200, credentialsReply(credentials));
-}
-
-/**
- * Each answer's reply text, kept with the answer. The exchange gives a viewer session the same
- * Credentials object again while its `expiresIn` stays the same (core/exchange-memo.ts), and
- * posit-sdk asks before every Databricks request: the text is then written again instead of being
- * built, serialized and flattened anew (path 1 medians 71% -> 75% in alternating quick runs,
- * bench/FINDINGS.md). The text is a pure function of the object, which never changes, so it can
- * only ever carry the token of the answer it belongs to.
- */
-const replyTextOf = new WeakMap<Credentials, string>();
-
-function credentialsReply(credentials: Credentials): string {
-  let text = replyTextOf.get(credentials);
-  if (text === undefined) {
-    const { accessToken, issuedTokenType, tokenType, expiresIn } = credentials;
-    text =
-      `{"access_token":${JSON.stringify(accessToken)},"issued_token_type":${JSON.stringify(issuedTokenType)},` +
-      `"token_type":${JSON.stringify(tokenType)},"expires_in":${expiresIn}}`;
-    replyTextOf.set(credentials, text);
-  }
-  return text;
+  sendJsonText(
+    res,
+    200,
+    `{"access_token":${JSON.stringify(credentials.accessToken)},"issued_token_type":"${credentials.issuedTokenType}",` +
+      `"token_type":"${credentials.tokenType}","expires_in":${credentials.expiresIn}}`,
+  );
 }
 
 interface ExchangeRequest {
