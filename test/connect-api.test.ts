@@ -1,5 +1,4 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuthorizationStore } from '../src/core/authorizations.js';
 import { graphql } from './generated/gql.js';
@@ -16,6 +15,7 @@ import {
   type UserWithKey,
 } from './support/connect.js';
 import { createAccount, type TestAccount } from './support/fixtures.js';
+import { keptAliveClient } from './support/kept-alive.js';
 import { startFakeProvider, type FakeProvider } from './support/fake-provider.js';
 import { exchange, expireAccessToken, startFlowEnvironment, updateAuthorization, type FlowEnvironment } from './support/flow.js';
 import { gql, type TestServer } from './support/server.js';
@@ -234,25 +234,8 @@ describe('Connect REST surface (posit-sdk / connectapi wire protocol)', () => {
 
     it('parses each request on a kept-alive connection as sent: another viewer, another content type or a bad field is never answered as the last one', async () => {
       // The route remembers the last body each connection sent (posit-sdk repeats it on every call).
-      const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-      const ports = new Set<number>();
-      const send = (contentType: string, body: string) =>
-        new Promise<{ status: number; json: any }>((resolve, reject) => {
-          const request = http.request(`${url}${CREDENTIALS_PATH}`, {
-            method: 'POST',
-            agent,
-            headers: { authorization: `Key ${env.contentKey}`, 'content-type': contentType },
-          });
-          request.on('socket', (socket) => socket.once('connect', () => ports.add(socket.localPort!)));
-          request.on('response', (response) => {
-            let text = '';
-            response.setEncoding('utf8');
-            response.on('data', (chunk: string) => (text += chunk));
-            response.on('end', () => resolve({ status: response.statusCode!, json: JSON.parse(text) }));
-          });
-          request.on('error', reject);
-          request.end(body);
-        });
+      const client = keptAliveClient(`${url}${CREDENTIALS_PATH}`, env.contentKey);
+      const send = client.post;
       const FORM = 'application/x-www-form-urlencoded';
       const formOf = (token: string, overrides: Record<string, string | undefined> = {}) => new URLSearchParams(exchangeForm(token, overrides) as Record<string, string>).toString();
       const subjectOf = async (response: { status: number; json: any }) => {
@@ -273,9 +256,9 @@ describe('Connect REST surface (posit-sdk / connectapi wire protocol)', () => {
         expect(refused.status).toBe(400);
         expect(refused.json.error).toMatch(/grant_type/);
         expect(await subjectOf(await send(FORM, formOf(aliceToken)))).toBe('alice');
-        expect(ports.size).toBe(1);
+        expect(client.ports.size).toBe(1);
       } finally {
-        agent.destroy();
+        client.close();
       }
     });
 

@@ -1,7 +1,7 @@
-import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authorizeViewer } from './support/connect.js';
 import { startFlowEnvironment, type FlowEnvironment } from './support/flow.js';
+import { keptAliveClient } from './support/kept-alive.js';
 import { gql, type GraphQLResult } from './support/server.js';
 import { COMPILE_FROM_USE, MAX_COMPILED_QUERY_CHARS } from '../src/http/graphql-compiled-queries.js';
 
@@ -125,25 +125,8 @@ describe('queries compiled after repeated use', () => {
   it('parses each body on a kept-alive connection as sent: another viewer or a broken body is never answered as the last one', async () => {
     // The GraphQL route remembers the last JSON body each connection sent, with what it parsed to.
     await authorizeViewer(env, env.contentKey, bobToken, 'bob');
-    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-    const ports = new Set<number>();
-    const send = (body: string) =>
-      new Promise<{ status: number; json: any }>((resolve, reject) => {
-        const request = http.request(`${env.server.url}/graphql`, {
-          method: 'POST',
-          agent,
-          headers: { authorization: `Key ${env.contentKey}`, 'content-type': 'application/json' },
-        });
-        request.on('socket', (socket) => socket.once('connect', () => ports.add(socket.localPort!)));
-        request.on('response', (response) => {
-          let text = '';
-          response.setEncoding('utf8');
-          response.on('data', (chunk: string) => (text += chunk));
-          response.on('end', () => resolve({ status: response.statusCode!, json: JSON.parse(text) }));
-        });
-        request.on('error', reject);
-        request.end(body);
-      });
+    const client = keptAliveClient(`${env.server.url}/graphql`, env.contentKey);
+    const send = (body: string) => client.post('application/json', body);
     const bodyFor = (sessionToken: string) => JSON.stringify({ query: credentialsQuery('Repeated'), variables: { sessionToken } });
     const viewerOf = async (answer: { status: number; json: any }) => {
       expect(answer.status, JSON.stringify(answer.json)).toBe(200);
@@ -158,9 +141,9 @@ describe('queries compiled after repeated use', () => {
       expect(broken.status).toBe(400);
       expect(broken.json.errors[0].message).toMatch(/Malformed JSON/);
       expect(await viewerOf(await send(bodyFor(bobToken)))).toBe('bob');
-      expect(ports.size).toBe(1);
+      expect(client.ports.size).toBe(1);
     } finally {
-      agent.destroy();
+      client.close();
     }
   });
 
