@@ -1,5 +1,4 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Socket } from 'node:net';
 import type { Services } from '../app.js';
 import type { DataSource, ViewerAuthorization } from '../generated/prisma/client.js';
 import { AppError, badInput, unauthenticated } from '../core/errors.js';
@@ -8,6 +7,7 @@ import type { Principal } from '../core/principal.js';
 import { enforce } from '../core/rate-limits.js';
 import { providerByTemplate, providerFor } from '../providers/index.js';
 import { AuthenticationGuard } from './authentication-guard.js';
+import { LastBodyPerConnection } from './connection-memo.js';
 import { sendConnectError } from './connect-errors.js';
 import { parseForm } from './form.js';
 import { BodyTooLargeError, MAX_BODY_BYTES, apiKeyFrom, collectBody, readBody, sendJson, sendJsonText, type RequestTarget } from './io.js';
@@ -108,7 +108,7 @@ export function createConnectApi(services: Services) {
 }
 
 function exchangeCredentials({ req, res, principal, services }: RouteContext, raw: string): MaybePromise<void> {
-  const { subjectToken, audience } = exchangeRequestOn(req, raw);
+  const { subjectToken, audience } = exchangeRequests.parsedOn(req.socket, raw, req.headers['content-type'] ?? '');
   return andThen(services.credentials.exchange(principal, subjectToken, audience, req.headers.origin), (credentials) => sendCredentials(res, credentials));
 }
 
@@ -131,30 +131,8 @@ interface ExchangeRequest {
   audience: string | null;
 }
 
-/**
- * The last exchange request each connection sent, with what it parsed to. A client on a kept-alive
- * connection (posit-sdk's requests session) sends the very same body for every Databricks request of
- * one viewer session: comparing it with the last one is a single pass over it, where parsing it again
- * slices, scans and compares every field (eight alternating pairs of quick runs on a slower machine:
- * the exchange's median CPU per request 61.4 -> 59.6 µs; bench/FINDINGS.md). Per connection, so a
- * body (it holds a session token) is kept only while the connection that sent it is, and never
- * answers another client's request.
- */
-const lastRequestOn = new WeakMap<Socket, { contentType: string; raw: string; request: ExchangeRequest }>();
-
-function exchangeRequestOn(req: IncomingMessage, raw: string): ExchangeRequest {
-  const contentType = req.headers['content-type'] ?? '';
-  const last = lastRequestOn.get(req.socket);
-  if (last !== undefined && last.raw === raw && last.contentType === contentType) return last.request;
-  const request = exchangeRequest(contentType, raw);
-  if (last === undefined) lastRequestOn.set(req.socket, { contentType, raw, request });
-  else {
-    last.contentType = contentType;
-    last.raw = raw;
-    last.request = request;
-  }
-  return request;
-}
+/** The exchange request each kept-alive connection sent last (connection-memo.ts says why). */
+const exchangeRequests = new LastBodyPerConnection((raw, contentType) => exchangeRequest(contentType, raw));
 
 /** The RFC 8693 request, as a form (posit-sdk, connectapi) or a JSON object. */
 function exchangeRequest(contentType: string, raw: string): ExchangeRequest {
