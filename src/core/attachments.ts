@@ -31,9 +31,11 @@ export class AttachmentResolver {
     this.byContent.clear();
   }
 
-  /** The data source a session may use: synchronous when this content's attachments are cached. */
-  resolve(session: ViewerSession, dataSourceId?: string | null): MaybePromise<DataSource> {
-    const cached = this.cacheEntryFor(session);
+  /**
+   * The data source a session may use: synchronous when this content's attachments are cached. A
+   * caller that already took `cacheEntryFor(session)` passes it, and it is not looked up again.
+   */
+  resolve(session: ViewerSession, dataSourceId?: string | null, cached = this.cacheEntryFor(session)): MaybePromise<DataSource> {
     if (cached) return choose(cached.value.attached, dataSourceId);
     return this.load(session).then((attached) => choose(attached, dataSourceId));
   }

@@ -97,7 +97,7 @@ export class CredentialService {
     yield* this.admitSteps(principal, session);
     if (origin !== undefined) yield* wait(this.origins.assertMayExchange(session.contentId, origin));
     const attachments = this.attachments.cacheEntryFor(session);
-    const dataSource = yield* wait(this.attachments.resolve(session, dataSourceId));
+    const dataSource = yield* wait(this.attachments.resolve(session, dataSourceId, attachments));
     let row = yield* wait(this.store.find(dataSource.id, session.userId));
     if (row?.status === 'AUTHORIZED' && !this.freshness.isFresh(row)) row = yield* wait(this.refresher.refresh(row, dataSource));
     const accessToken = row?.status === 'AUTHORIZED' ? yield* this.openOrInvalidate(row) : undefined;
