@@ -15,6 +15,7 @@ import { rateLimitPlugin } from './graphql-rate-limits.js';
 import { compiledQueriesPlugin } from './graphql-compiled-queries.js';
 import { catching } from '../infra/sync-first.js';
 import { BodyTooLargeError, apiKeyFrom, readBody, sendJson, type RequestTarget } from './io.js';
+import { endAtTurnEnd } from './turn-end-replies.js';
 
 /**
  * Parsed and validated documents, by query hash. Apollo's default store holds 30 MiB of documents
@@ -100,7 +101,7 @@ export async function createGraphQLHandler(services: Services) {
     for (const [name, value] of result.headers) res.setHeader(name, value);
     res.statusCode = result.status ?? 200;
     if (result.body.kind === 'complete') {
-      res.end(result.body.string);
+      endAtTurnEnd(res, result.body.string);
       return;
     }
     for await (const chunk of result.body.asyncIterator) res.write(chunk);
