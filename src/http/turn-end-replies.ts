@@ -9,13 +9,13 @@ import type { ServerResponse } from 'node:http';
  * that went to sleep waiting for it wakes that client: a cross-CPU wake-up that the server's CPU pays
  * for inside `writev`. The dearer the request, the likelier its client slept. Written back to back,
  * the first reply wakes the client and the rest find it awake. On loopback this cut a GraphQL
- * request's CPU by a fifth and was most of what `oauthCredentials` cost over `{ __typename }`
- * (bench/FINDINGS.md, "GraphQL replies at the end of the turn"). Redis writes its replies the same
- * way, just before its event loop sleeps again.
+ * request's CPU by a fifth to a quarter, and more than half of what `oauthCredentials` cost over
+ * `{ __typename }` (bench/FINDINGS.md, "GraphQL replies held to the end of the event loop's turn").
+ * Redis writes its replies the same way, just before its event loop sleeps again.
  *
  * The credential exchange does not hold its replies: it is cheap enough that its clients are seldom
- * asleep, so holding them saved no CPU, and its tail latency grew (p99 from 2.1–2.9 to 3.5–3.7 times p50 in alternating quick runs; the target
- * is at most 4).
+ * asleep, so holding them saved no CPU, and its tail latency grew (p99 from 2.1–3.0 to 3.5–3.7
+ * times p50 in alternating quick runs; the target is at most 4).
  *
  * Nothing waits beyond the turn it was answered in, nor behind more than MAX_HELD_REPLIES - 1 others;
  * a lone request's reply leaves a few microseconds later than it would have.
