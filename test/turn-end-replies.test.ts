@@ -1,5 +1,5 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_HELD_REPLIES, endAtTurnEnd } from '../src/http/turn-end-replies.js';
 
@@ -77,6 +77,29 @@ describe('GraphQL replies held to the end of the turn (src/http/turn-end-replies
       const paths = Array.from({ length: 64 }, (_, i) => `/request-${i}`);
       expect(await Promise.all(paths.map(get))).toEqual(paths.map((path) => `reply to ${path}`));
       agent.destroy();
+    });
+
+    it('answers requests pipelined on one connection in the order they came', async () => {
+      const port = (server.address() as AddressInfo).port;
+      const paths = ['/first', '/second', '/third'];
+      const text = await new Promise<string>((resolve, reject) => {
+        const socket = net.connect(port, '127.0.0.1', () =>
+          // One write: all three requests reach the server in the same turn.
+          socket.write(paths.map((path) => `GET ${path} HTTP/1.1\r\nHost: test\r\n\r\n`).join('')),
+        );
+        let received = '';
+        socket.setEncoding('utf8');
+        socket.on('data', (chunk: string) => {
+          received += chunk;
+          if (received.split('HTTP/1.1 200').length - 1 === paths.length && received.endsWith('reply to /third')) {
+            socket.end();
+            resolve(received);
+          }
+        });
+        socket.on('error', reject);
+      });
+      const bodies = text.split('HTTP/1.1 200').slice(1).map((reply) => reply.slice(reply.indexOf('\r\n\r\n') + 4));
+      expect(bodies).toEqual(paths.map((path) => `reply to ${path}`));
     });
   });
 });
