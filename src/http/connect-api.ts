@@ -132,10 +132,10 @@ interface ExchangeRequest {
 }
 
 /** The exchange request each kept-alive connection sent last (connection-memo.ts says why). */
-const exchangeRequests = new LastBodyPerConnection((raw, contentType) => exchangeRequest(contentType, raw));
+const exchangeRequests = new LastBodyPerConnection(exchangeRequest);
 
 /** The RFC 8693 request, as a form (posit-sdk, connectapi) or a JSON object. */
-function exchangeRequest(contentType: string, raw: string): ExchangeRequest {
+function exchangeRequest(raw: string, contentType: string): ExchangeRequest {
   let form: Map<string, string>;
   if (contentType.includes('application/json')) {
     const json = parseJson(raw);
